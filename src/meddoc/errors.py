@@ -1,0 +1,44 @@
+"""meddoc's own exceptions. Their class names are the error names the workflow's Retry
+and Catch match, and the API maps them to status codes in one place."""
+
+from __future__ import annotations
+
+
+class MeddocError(Exception):
+    """Base of every error meddoc raises on purpose; the message is human-readable and
+    free of PHI, because it becomes a document's failure reason."""
+
+
+class InvalidDocument(MeddocError):
+    """The upload can never be processed as it is (wrong type, corrupt, too large)."""
+
+
+class DocumentNotFound(MeddocError):
+    pass
+
+
+class ResultNotReady(MeddocError):
+    pass
+
+
+class ServiceThrottled(MeddocError):
+    """A service asked us to slow down; retry with backoff."""
+
+
+class ServiceUnavailable(MeddocError):
+    """A service failed transiently (5xx, timeout); retry with backoff."""
+
+
+class ServiceRejected(MeddocError):
+    """A service refused the request for good (bad input, unsupported document)."""
+
+
+class TextDetectionFailed(MeddocError):
+    """An asynchronous text detection job ended without a result."""
+
+
+class ConfigurationError(MeddocError):
+    pass
+
+
+RETRYABLE_ERRORS = ("ServiceThrottled", "ServiceUnavailable")
