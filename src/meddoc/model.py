@@ -232,6 +232,7 @@ class LanguageAnalysis:
     pii: list[PiiEntity] = field(default_factory=list)
     sentiment: Sentiment | None = None
     engines: list[Engine] = field(default_factory=list)
+    note: str = ""  # why the analysis is empty or partial, for reviewers
 
 
 # --- medical analysis -----------------------------------------------------------------
@@ -292,6 +293,7 @@ class MedicalAnalysis:
     unmapped_attributes: list[Attribute] = field(default_factory=list)
     coding: list[Coding] = field(default_factory=list)
     engines: list[Engine] = field(default_factory=list)
+    note: str = ""  # why the analysis is empty or partial, for reviewers
 
 
 # --- the document and its record ------------------------------------------------------

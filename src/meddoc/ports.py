@@ -3,25 +3,34 @@ and offline adapters (meddoc.local) implement them; the steps only see these."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from typing import Protocol
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Any, Protocol
 
 from meddoc.model import (
     DocumentRecord,
-    Failure,
     Language,
     LanguageAnalysis,
     MedicalAnalysis,
     ObjectRef,
-    Status,
-    Summary,
     TextDetection,
     Translation,
 )
 
 
+@dataclass(slots=True)
+class ResponseLog:
+    """Raw service responses gathered while a step runs; the step stores them beside the
+    result so that nothing the services said is lost. Offline engines may leave it empty."""
+
+    responses: list[tuple[str, Any]] = field(default_factory=list)
+
+    def add(self, api: str, response: Any) -> None:
+        self.responses.append((api, response))
+
+
 class BlobStore(Protocol):
-    """Bytes by reference: the upload bucket and the results bucket, or local folders."""
+    """Bytes by reference: the upload and results buckets, or local folders."""
 
     def size(self, ref: ObjectRef) -> int:
         """Size in bytes; raises DocumentNotFound when absent."""
@@ -33,35 +42,35 @@ class BlobStore(Protocol):
 
     def write(self, ref: ObjectRef, data: bytes, content_type: str) -> None: ...
 
-    def delete(self, ref: ObjectRef) -> None: ...
-
-    def exists(self, ref: ObjectRef) -> bool: ...
+    def delete_prefix(self, bucket: str, prefix: str) -> int:
+        """Delete every object under a prefix; returns how many."""
+        ...
 
 
 class TextDetector(Protocol):
-    """OCR of a single-page image, synchronously."""
+    """OCR of a document, synchronously (AWS: single-page images only)."""
 
-    def detect(self, ref: ObjectRef, content_type: str) -> TextDetection: ...
+    def detect(self, ref: ObjectRef, content_type: str, log: ResponseLog) -> TextDetection: ...
 
 
 class AsyncTextDetector(Protocol):
     """OCR of a multi-page document (PDF, TIFF) as a job: start, then poll."""
 
-    def start(self, ref: ObjectRef, content_type: str, token: str) -> str:
+    def start(self, ref: ObjectRef, token: str, log: ResponseLog) -> str:
         """Start a job; the same token starts no second job. Returns the job id."""
         ...
 
-    def poll(self, job_id: str) -> TextDetection | None:
+    def poll(self, job_id: str, log: ResponseLog) -> TextDetection | None:
         """The detection once the job has finished, None while it is running."""
         ...
 
 
 class LanguageDetector(Protocol):
-    def detect_language(self, text: str) -> Language: ...
+    def detect_language(self, text: str, log: ResponseLog) -> Language: ...
 
 
 class Translator(Protocol):
-    def translate(self, text: str, source: str, target: str) -> Translation: ...
+    def translate(self, text: str, source: str, target: str, log: ResponseLog) -> Translation: ...
 
 
 class LanguageAnalyzer(Protocol):
@@ -69,13 +78,29 @@ class LanguageAnalyzer(Protocol):
 
     def supports(self, language: str) -> bool: ...
 
-    def analyze(self, text: str, language: Language) -> LanguageAnalysis: ...
+    def analyze(self, text: str, language: Language, log: ResponseLog) -> LanguageAnalysis: ...
 
 
 class MedicalAnalyzer(Protocol):
-    """Medical entities, PHI and codes of an English text."""
+    """Medical entities, PHI and codes of a text (AWS: English only)."""
 
-    def analyze(self, text: str) -> MedicalAnalysis: ...
+    def supports(self, language: str) -> bool: ...
+
+    def analyze(self, text: str, language: str, log: ResponseLog) -> MedicalAnalysis: ...
+
+
+@dataclass(frozen=True, slots=True)
+class IndexTerm:
+    """A way to find a document: kind is "entity" (with the entity's category), or a
+    code system ("ICD-10-CM", "RxNorm"); value is normalized (lower case entity text,
+    upper case code)."""
+
+    kind: str
+    value: str
+    category: str = ""
+
+
+RecordChange = Callable[[DocumentRecord], bool]
 
 
 class DocumentStore(Protocol):
@@ -87,23 +112,12 @@ class DocumentStore(Protocol):
         """Store a new record; False (and no change) when the id already exists."""
         ...
 
-    def add_source(self, document_id: str, source: ObjectRef) -> None:
-        """Remember another upload of the same bytes."""
+    def update(self, document_id: str, change: RecordChange) -> DocumentRecord:
+        """Apply `change` to the stored record atomically (re-reading and re-applying on
+        a concurrent write); `change` mutates the record and returns whether it changed
+        anything. Raises DocumentNotFound."""
         ...
 
-    def begin_processing(self, record: DocumentRecord) -> None:
-        """Mark PROCESSING (a fresh attempt), clearing any earlier failure."""
+    def index(self, document_id: str, terms: Iterable[IndexTerm]) -> None:
+        """Replace the document's index terms."""
         ...
-
-    def finish(
-        self, record: DocumentRecord, summary: Summary, terms: list[tuple[str, str]]
-    ) -> None:
-        """Mark DONE with the summary, and index the document under its terms:
-        (kind, value) pairs such as ("entity", "metformin"), ("ICD-10-CM", "E11.9")."""
-        ...
-
-    def fail(self, document_id: str, failure: Failure) -> None:
-        """Mark FAILED with a reason, unless the document is already DONE."""
-        ...
-
-    def by_status(self, status: Status, limit: int = 100) -> list[DocumentRecord]: ...

@@ -1,0 +1,76 @@
+"""Step 2: text detection. Single images synchronously; PDFs and multi-page TIFFs as
+an asynchronous job that the workflow polls."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+
+from meddoc.errors import TextDetectionFailed
+from meddoc.model import TextDetection
+from meddoc.pipeline import records
+from meddoc.pipeline.artifacts import Artifacts
+from meddoc.pipeline.job import OCR, Job, Limits
+from meddoc.ports import AsyncTextDetector, DocumentStore, ResponseLog, TextDetector
+
+STEP = "detect_text"
+IN_PROGRESS = "IN_PROGRESS"
+SUCCEEDED = "SUCCEEDED"
+
+
+def detect_text(
+    job: Job,
+    *,
+    detector: TextDetector,
+    artifacts: Artifacts,
+    store: DocumentStore,
+    now: Callable[[], datetime],
+) -> Job:
+    store.update(job.document_id, records.start(now()))
+    log = ResponseLog()
+    detection = detector.detect(job.source, job.content_type, log)
+    _save(job, detection, log, artifacts)
+    job.text_status = SUCCEEDED
+    return job
+
+
+def start_text_detection(
+    job: Job,
+    *,
+    detector: AsyncTextDetector,
+    artifacts: Artifacts,
+    store: DocumentStore,
+    now: Callable[[], datetime],
+) -> Job:
+    store.update(job.document_id, records.start(now()))
+    log = ResponseLog()
+    # The token makes a retried start return the same job; a new attempt gets a new one.
+    token = f"{job.document_id[:56]}-{job.attempt}"
+    job.text_job_id = detector.start(job.source, token, log)
+    artifacts.save_raw(job, "start_text_detection", log)
+    job.text_status = IN_PROGRESS
+    job.polls = 0
+    return job
+
+
+def collect_text_detection(
+    job: Job, *, detector: AsyncTextDetector, artifacts: Artifacts, limits: Limits
+) -> Job:
+    log = ResponseLog()
+    detection = detector.poll(job.text_job_id, log)
+    if detection is None:
+        job.polls += 1
+        if job.polls > limits.max_polls:
+            raise TextDetectionFailed(
+                f"text detection did not finish after {limits.max_polls} checks"
+            )
+        job.text_status = IN_PROGRESS
+        return job
+    _save(job, detection, log, artifacts)
+    job.text_status = SUCCEEDED
+    return job
+
+
+def _save(job: Job, detection: TextDetection, log: ResponseLog, artifacts: Artifacts) -> None:
+    artifacts.save(job, OCR, detection)
+    artifacts.save_raw(job, STEP, log)

@@ -1,0 +1,90 @@
+"""The last step of every failed run: turn the error into a reason a person can act on,
+and mark the document FAILED, so that no upload is ever stuck or silently dropped."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+
+from meddoc import errors
+from meddoc.model import Failure
+from meddoc.pipeline import records
+from meddoc.pipeline.job import Job, Limits
+from meddoc.pipeline.validate import validate
+from meddoc.ports import BlobStore, DocumentStore
+
+# Our own errors carry messages written for people and free of PHI; any other error's
+# message could quote document text, so only its type is shown.
+_OWN_ERRORS = {
+    cls.__name__
+    for cls in vars(errors).values()
+    if isinstance(cls, type) and issubclass(cls, errors.MeddocError)
+}
+
+
+@dataclass(slots=True)
+class StepError:
+    """What Step Functions' Catch hands over: an error name and a cause (for a Lambda
+    error, the JSON of errorType/errorMessage)."""
+
+    error: str
+    cause: str = ""
+
+
+def failure_for(step: str, error: StepError) -> Failure:
+    kind, message = _unpack(error)
+    if kind in ("ServiceThrottled", "ServiceUnavailable"):
+        reason = f"{message}; retries ran out in step {step}; reprocess the document later"
+    elif kind in _OWN_ERRORS:
+        reason = message
+    elif kind in ("States.Timeout", "Sandbox.Timedout"):
+        reason = f"step {step} timed out; reprocess the document, or split it if it is large"
+    elif kind.startswith(("Lambda.", "States.")):
+        reason = f"step {step} could not run ({kind}); reprocess the document"
+    else:
+        reason = f"unexpected error in step {step} ({kind}); see the service logs"
+    return Failure(step=step, reason=reason, error=kind)
+
+
+def step_error(exc: BaseException) -> StepError:
+    """The StepError Step Functions would report for this exception from a Lambda."""
+    cause = {"errorType": type(exc).__name__, "errorMessage": str(exc)}
+    return StepError(type(exc).__name__, json.dumps(cause))
+
+
+def record_failure(
+    job: Job,
+    step: str,
+    error: StepError,
+    *,
+    blobs: BlobStore,
+    store: DocumentStore,
+    limits: Limits,
+    now: Callable[[], datetime],
+) -> Job:
+    failure = failure_for(step, error)
+    if not job.document_id:
+        # Validation itself failed before naming the document: identify it now so the
+        # failure lands on the one record for these bytes.
+        try:
+            job = validate(job, blobs=blobs, store=store, limits=limits, now=now)
+        except errors.DocumentNotFound:
+            job.reason = "the upload was deleted before it could be processed"
+            return job
+    store.update(job.document_id, records.fail(failure, now()))
+    job.reason = failure.reason
+    return job
+
+
+def _unpack(error: StepError) -> tuple[str, str]:
+    kind, message = error.error, ""
+    try:
+        cause = json.loads(error.cause) if error.cause else {}
+    except ValueError:
+        cause = {}
+    if isinstance(cause, dict):
+        kind = str(cause.get("errorType") or kind)
+        message = str(cause.get("errorMessage") or "")
+    return kind, message or kind

@@ -1,0 +1,70 @@
+"""The job that travels between steps: identity, type, and pointers to what earlier steps
+stored. It stays small (Step Functions passes at most 256 KB between states)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from meddoc.model import ObjectRef
+
+PROCESS = "process"
+SKIP = "skip"  # the same bytes are already processed or in progress
+REJECT = "reject"  # the upload can never be processed; its record says why
+
+# Artifact names, also the file names under documents/<id>/steps/.
+OCR = "ocr"
+LANGUAGE = "language"
+TEXT_ANALYSIS = "text"
+MEDICAL = "medical"
+
+
+@dataclass(slots=True)
+class Job:
+    source: ObjectRef
+    name: str = ""
+    document_id: str = ""
+    content_type: str = ""
+    page_count: int = 0
+    attempt: int = 1
+    action: str = PROCESS
+    reason: str = ""
+    reprocess: bool = False
+    text_job_id: str = ""  # asynchronous text detection
+    text_status: str = ""
+    polls: int = 0
+    artifacts: dict[str, str] = field(default_factory=dict)  # name -> key in results
+    analysis: dict[str, str] = field(default_factory=dict)  # from the parallel branches
+
+    @property
+    def multi_page(self) -> bool:
+        return self.content_type == "application/pdf" or self.page_count > 1
+
+
+@dataclass(frozen=True, slots=True)
+class Limits:
+    """Amazon Textract's limits, applied on both hosts so a document behaves the same."""
+
+    max_image_bytes: int = 10 * 1024 * 1024  # synchronous single-page images
+    max_document_bytes: int = 500 * 1024 * 1024  # asynchronous PDF/TIFF
+    max_pages: int = 3000
+    max_polls: int = 720  # asynchronous detection gives up after this many polls
+
+
+@dataclass(frozen=True, slots=True)
+class ResultsLayout:
+    """Where a document's results live: everything under documents/<id>/, so deleting a
+    document is deleting one prefix."""
+
+    bucket: str
+
+    def prefix(self, document_id: str) -> str:
+        return f"documents/{document_id}/"
+
+    def document(self, document_id: str) -> ObjectRef:
+        return ObjectRef(self.bucket, f"{self.prefix(document_id)}document.json")
+
+    def artifact(self, document_id: str, name: str) -> ObjectRef:
+        return ObjectRef(self.bucket, f"{self.prefix(document_id)}steps/{name}.json")
+
+    def raw(self, document_id: str, name: str) -> ObjectRef:
+        return ObjectRef(self.bucket, f"{self.prefix(document_id)}raw/{name}.json")

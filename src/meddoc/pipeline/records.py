@@ -1,0 +1,86 @@
+"""How a document record moves: RECEIVED -> PROCESSING -> DONE | FAILED. Each move is a
+change function for DocumentStore.update, so both stores apply the same rules."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from meddoc.model import (
+    DocumentRecord,
+    Engine,
+    Failure,
+    ObjectRef,
+    Status,
+    Summary,
+)
+from meddoc.ports import RecordChange
+
+
+def add_source(source: ObjectRef, now: datetime) -> RecordChange:
+    def change(record: DocumentRecord) -> bool:
+        if source == record.source or source in record.other_sources:
+            return False
+        record.other_sources.append(source)
+        record.updated_at = now
+        return True
+
+    return change
+
+
+def restart(now: datetime) -> RecordChange:
+    """A new attempt (reprocessing, or a FAILED document uploaded again)."""
+
+    def change(record: DocumentRecord) -> bool:
+        record.status = Status.RECEIVED
+        record.failure = None
+        record.attempts += 1
+        record.updated_at = now
+        return True
+
+    return change
+
+
+def start(now: datetime) -> RecordChange:
+    def change(record: DocumentRecord) -> bool:
+        if record.status in (Status.PROCESSING, Status.DONE):
+            return False
+        record.status = Status.PROCESSING
+        record.failure = None
+        record.updated_at = now
+        return True
+
+    return change
+
+
+def finish(
+    summary: Summary, result: ObjectRef, engines: list[Engine], now: datetime
+) -> RecordChange:
+    def change(record: DocumentRecord) -> bool:
+        record.status = Status.DONE
+        record.failure = None
+        record.summary = summary
+        record.result = result
+        record.engines = engines
+        record.updated_at = now
+        return True
+
+    return change
+
+
+def fail(failure: Failure, now: datetime) -> RecordChange:
+    """FAILED with a reason; a DONE document stays DONE (a late failure report of an
+    earlier attempt must not undo a success)."""
+
+    def change(record: DocumentRecord) -> bool:
+        if record.status == Status.DONE:
+            return False
+        record.status = Status.FAILED
+        record.failure = failure
+        record.updated_at = now
+        return True
+
+    return change
+
+
+def is_settled(record: DocumentRecord) -> bool:
+    return record.status in (Status.DONE, Status.FAILED)

@@ -1,0 +1,137 @@
+"""Step 5: assemble the Document from the steps' artifacts, store it in full, and record
+its summary and search terms."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from datetime import datetime
+
+from meddoc import serialization
+from meddoc.integrity import check_document
+from meddoc.model import (
+    Category,
+    CodeSystem,
+    Concept,
+    Document,
+    Engine,
+    LanguageAnalysis,
+    MedicalAnalysis,
+    Summary,
+    TextDetection,
+    TextType,
+)
+from meddoc.pipeline import records
+from meddoc.pipeline.analyze_language import TextResult
+from meddoc.pipeline.artifacts import JSON, Artifacts
+from meddoc.pipeline.job import LANGUAGE, MEDICAL, OCR, TEXT_ANALYSIS, Job
+from meddoc.ports import DocumentStore, IndexTerm
+
+STEP = "store"
+INDEXED_CATEGORIES = (
+    Category.MEDICATION,
+    Category.MEDICAL_CONDITION,
+    Category.TEST_TREATMENT_PROCEDURE,
+    Category.ANATOMY,
+)
+log = logging.getLogger(__name__)
+
+
+def store_document(
+    job: Job, *, artifacts: Artifacts, store: DocumentStore, now: Callable[[], datetime]
+) -> Job:
+    document = assemble(job, artifacts)
+    problems = check_document(document)
+    if problems:
+        # Positions only (no text): safe to log; the document is kept as the engines said.
+        log.warning("document %s has %d integrity problems: %s", job.document_id,
+                    len(problems), problems[:5])
+    ref = artifacts.layout.document(job.document_id)
+    artifacts.blobs.write(ref, serialization.dumps(document).encode("utf-8"), JSON)
+    store.index(job.document_id, index_terms(document))
+    change = records.finish(summarize(document), ref, document.engines, now())
+    store.update(job.document_id, change)
+    job.artifacts["document"] = ref.key
+    return job
+
+
+def assemble(job: Job, artifacts: Artifacts) -> Document:
+    detection = artifacts.load(job, OCR, TextDetection)
+    text = artifacts.load(job, LANGUAGE, TextResult)
+    language = artifacts.load(job, TEXT_ANALYSIS, LanguageAnalysis)
+    medical = artifacts.load(job, MEDICAL, MedicalAnalysis)
+    engines = _unique_engines(
+        [detection.engine]
+        + ([text.translation.engine] if text.translation else [])
+        + language.engines
+        + medical.engines
+    )
+    return Document(
+        id=job.document_id,
+        pages=detection.pages,
+        text=text.text,
+        language=language,
+        translation=text.translation,
+        medical=medical,
+        engines=engines,
+    )
+
+
+def summarize(document: Document) -> Summary:
+    words = [w for page in document.pages for line in page.lines for w in line.words]
+    medical = document.medical or MedicalAnalysis()
+
+    def count(category: Category) -> int:
+        return sum(1 for e in medical.entities if e.category == category)
+
+    return Summary(
+        pages=len(document.pages),
+        words=len(words),
+        handwriting_words=sum(1 for w in words if w.text_type == TextType.HANDWRITING),
+        mean_confidence=round(sum(w.confidence for w in words) / len(words), 4) if words else 0,
+        language=document.language.language.code if document.language else None,
+        translated=document.translation is not None,
+        medications=count(Category.MEDICATION),
+        conditions=count(Category.MEDICAL_CONDITION),
+        tests=count(Category.TEST_TREATMENT_PROCEDURE),
+        anatomy=count(Category.ANATOMY),
+        phi=len(medical.phi) + count(Category.PROTECTED_HEALTH_INFORMATION),
+        icd10cm_codes=_top_codes(medical, CodeSystem.ICD10CM),
+        rxnorm_codes=_top_codes(medical, CodeSystem.RXNORM),
+    )
+
+
+def index_terms(document: Document) -> list[IndexTerm]:
+    """Entity texts and their best codes. PHI is never indexed: a search index must not
+    become a second copy of names and dates."""
+    if document.medical is None:
+        return []
+    terms: set[IndexTerm] = set()
+    for entity in document.medical.entities:
+        if entity.category not in INDEXED_CATEGORIES:
+            continue
+        value = " ".join(entity.text.lower().split())
+        if value:
+            terms.add(IndexTerm("entity", value, entity.category.value))
+        for system in (CodeSystem.ICD10CM, CodeSystem.RXNORM):
+            best = _best_concept_code(entity.concepts, system)
+            if best:
+                terms.add(IndexTerm(system.value, best.upper(), entity.category.value))
+    return sorted(terms, key=lambda t: (t.kind, t.value, t.category))
+
+
+def _top_codes(medical: MedicalAnalysis, system: CodeSystem) -> list[str]:
+    codes = {_best_concept_code(e.concepts, system) for e in medical.entities}
+    return sorted(c for c in codes if c)
+
+
+def _best_concept_code(concepts: list[Concept], system: CodeSystem) -> str:
+    ranked = sorted((c for c in concepts if c.system == system), key=lambda c: -c.score)
+    return ranked[0].code if ranked else ""
+
+
+def _unique_engines(engines: list[Engine]) -> list[Engine]:
+    seen: dict[tuple[str, str], Engine] = {}
+    for engine in engines:
+        seen.setdefault((engine.name, engine.version), engine)
+    return list(seen.values())

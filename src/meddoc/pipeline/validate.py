@@ -1,0 +1,130 @@
+"""Step 1: identify an upload. Reads the bytes, hashes them (the hash is the document
+id), checks type and limits, and creates the one record for those bytes, idempotently."""
+
+from __future__ import annotations
+
+import hashlib
+import posixpath
+from collections.abc import Callable
+from datetime import datetime
+
+from meddoc.errors import InvalidDocument
+from meddoc.model import DocumentRecord, Failure, ObjectRef, Status
+from meddoc.pipeline import records
+from meddoc.pipeline.file_types import FileType, identify
+from meddoc.pipeline.job import PROCESS, REJECT, SKIP, Job, Limits
+from meddoc.ports import BlobStore, DocumentStore
+
+STEP = "validate"
+
+
+def validate(
+    job: Job,
+    *,
+    blobs: BlobStore,
+    store: DocumentStore,
+    limits: Limits,
+    now: Callable[[], datetime],
+) -> Job:
+    """Give the job its document id and action: process, skip (same bytes already
+    processed or under way) or reject (its record is FAILED with the reason)."""
+    name = job.name or posixpath.basename(job.source.key)
+    size = blobs.size(job.source)
+    if size > limits.max_document_bytes:
+        digest = _stream_digest(blobs, job.source)
+        reason = (
+            f"the file is {_megabytes(size)}; the largest document accepted is "
+            f"{_megabytes(limits.max_document_bytes)}"
+        )
+        return _reject(job, digest, name, size, "", 0, reason, store, now())
+    data = blobs.read(job.source)
+    digest = hashlib.sha256(data).hexdigest()
+    try:
+        file_type = identify(data, name)
+        _check_limits(file_type, size, limits)
+    except InvalidDocument as exc:
+        return _reject(job, digest, name, size, "", 0, str(exc), store, now())
+    record = _new_record(job, digest, name, size, file_type, now())
+    job.document_id = digest
+    job.name = name
+    job.content_type = file_type.content_type
+    job.page_count = file_type.page_count
+    if store.create(record):
+        job.action = PROCESS
+        job.attempt = record.attempts
+        return job
+    return _existing(job, store, now())
+
+
+def _existing(job: Job, store: DocumentStore, now: datetime) -> Job:
+    existing = store.update(job.document_id, records.add_source(job.source, now))
+    if existing.status == Status.FAILED or (job.reprocess and existing.status == Status.DONE):
+        restarted = store.update(job.document_id, records.restart(now))
+        job.action = PROCESS
+        job.attempt = restarted.attempts
+        return job
+    job.action = SKIP
+    job.attempt = existing.attempts
+    job.reason = f"the same file is already {existing.status.lower()}"
+    return job
+
+
+def _reject(
+    job: Job,
+    digest: str,
+    name: str,
+    size: int,
+    content_type: str,
+    page_count: int,
+    reason: str,
+    store: DocumentStore,
+    now: datetime,
+) -> Job:
+    record = _new_record(job, digest, name, size, FileType(content_type, page_count), now)
+    if not store.create(record):
+        store.update(digest, records.add_source(job.source, now))
+    store.update(digest, records.fail(Failure(STEP, reason, "InvalidDocument"), now))
+    job.document_id = digest
+    job.name = name
+    job.action = REJECT
+    job.reason = reason
+    return job
+
+
+def _new_record(
+    job: Job, digest: str, name: str, size: int, file_type: FileType, now: datetime
+) -> DocumentRecord:
+    return DocumentRecord(
+        id=digest,
+        source=job.source,
+        name=name,
+        content_type=file_type.content_type,
+        size=size,
+        page_count=file_type.page_count,
+        created_at=now,
+        updated_at=now,
+    )
+
+
+def _check_limits(file_type: FileType, size: int, limits: Limits) -> None:
+    if not file_type.multi_page and size > limits.max_image_bytes:
+        raise InvalidDocument(
+            f"the image is {_megabytes(size)}; single images are accepted up to "
+            f"{_megabytes(limits.max_image_bytes)} (scan at a lower resolution, or as PDF)"
+        )
+    if file_type.page_count > limits.max_pages:
+        raise InvalidDocument(
+            f"the document has {file_type.page_count} pages; the most accepted is "
+            f"{limits.max_pages} (split it into smaller files)"
+        )
+
+
+def _stream_digest(blobs: BlobStore, ref: ObjectRef) -> str:
+    digest = hashlib.sha256()
+    for chunk in blobs.read_chunks(ref):
+        digest.update(chunk)
+    return digest.hexdigest()
+
+
+def _megabytes(size: int) -> str:
+    return f"{size / (1024 * 1024):.1f} MB"
