@@ -11,8 +11,8 @@ from dataclasses import dataclass, field
 from meddoc.errors import DocumentNotFound, ServiceThrottled
 from meddoc.model import (
     Category,
-    Coding,
     CodeSystem,
+    Coding,
     CodingState,
     Concept,
     DocumentRecord,
@@ -205,8 +205,14 @@ class FakeMedicalAnalyzer:
             concepts = [Concept(CodeSystem.ICD10CM, code[0], code[1], 0.8)] if code else []
             entities.append(
                 MedicalEntity(
-                    text[start : start + len(term)], start, start + len(term), 0.95,
-                    id=len(entities), category=category, type=kind, concepts=concepts,
+                    text[start : start + len(term)],
+                    start,
+                    start + len(term),
+                    0.95,
+                    id=len(entities),
+                    category=category,
+                    type=kind,
+                    concepts=concepts,
                 )
             )
         coding = [Coding(CodeSystem.ICD10CM, CodingState.LINKED)]

@@ -17,10 +17,6 @@ class DocumentNotFound(MeddocError):
     pass
 
 
-class ResultNotReady(MeddocError):
-    pass
-
-
 class ServiceThrottled(MeddocError):
     """A service asked us to slow down; retry with backoff."""
 

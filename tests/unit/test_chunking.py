@@ -11,9 +11,9 @@ from meddoc.chunking import chunk_text, shift_spans, utf8_size
 from meddoc.model import Attribute, Category, MedicalEntity
 
 # Text like OCR output: words of mixed scripts, punctuation, line breaks, long lines.
-WORD = st.lists(
-    st.sampled_from([*"abcdefghij ñáé中😀.,;:", "\n", "  ", ". "]), max_size=40
-).map("".join)
+WORD = st.lists(st.sampled_from([*"abcdefghij ñáé中😀.,;:", "\n", "  ", ". "]), max_size=40).map(
+    "".join
+)
 TEXTS = st.lists(WORD, min_size=0, max_size=60).map("".join)
 
 
@@ -43,8 +43,13 @@ def test_entities_found_in_chunks_slice_exactly_their_text_out_of_the_document(
             attribute = Attribute(match.group(), match.start(), match.end(), 0.5, type="X")
             local.append(
                 MedicalEntity(
-                    match.group(), match.start(), match.end(), 0.9,
-                    category=Category.MEDICATION, type="GENERIC_NAME", attributes=[attribute],
+                    match.group(),
+                    match.start(),
+                    match.end(),
+                    0.9,
+                    category=Category.MEDICATION,
+                    type="GENERIC_NAME",
+                    attributes=[attribute],
                 )
             )
         found += shift_spans(local, chunk)

@@ -40,13 +40,33 @@ from tests.fakes import page_of
 
 def full_document() -> Document:
     word = Word("Aspirin", Geometry.from_box(0.1, 0.2, 0.1, 0.02), 0.97, TextType.HANDWRITING)
-    page = Page(1, [Line("Aspirin", Geometry.from_box(0.1, 0.2, 0.3, 0.02), 0.97, [word])],
-                width=1000, height=1400, rotation=90)
+    page = Page(
+        1,
+        [Line("Aspirin", Geometry.from_box(0.1, 0.2, 0.3, 0.02), 0.97, [word])],
+        width=1000,
+        height=1400,
+        rotation=90,
+    )
     entity = MedicalEntity(
-        "Aspirin", 0, 7, 0.99, id=3, category=Category.MEDICATION, type="GENERIC_NAME",
+        "Aspirin",
+        0,
+        7,
+        0.99,
+        id=3,
+        category=Category.MEDICATION,
+        type="GENERIC_NAME",
         traits=[Trait("NEGATION", 0.8)],
-        attributes=[Attribute("81 mg", 8, 13, 0.9, type="DOSAGE", relationship_type="DOSAGE",
-                              relationship_score=0.99)],
+        attributes=[
+            Attribute(
+                "81 mg",
+                8,
+                13,
+                0.9,
+                type="DOSAGE",
+                relationship_type="DOSAGE",
+                relationship_score=0.99,
+            )
+        ],
         concepts=[Concept(CodeSystem.RXNORM, "1191", "aspirin", 0.7)],
     )
     return Document(
@@ -54,7 +74,8 @@ def full_document() -> Document:
         pages=[page],
         text=layout_text([page]),
         language=LanguageAnalysis(
-            Language("es", 0.9), pii=[PiiEntity("Aspirin", 0, 7, 0.5, type="NAME")],
+            Language("es", 0.9),
+            pii=[PiiEntity("Aspirin", 0, 7, 0.5, type="NAME")],
             sentiment=Sentiment("NEUTRAL", 0.1, 0.1, 0.7, 0.1),
         ),
         translation=Translation("es", "en", "Aspirin", [Segment(0, 7, 0, 7)], Engine("t", "1")),
@@ -70,11 +91,15 @@ def test_a_document_round_trips_through_json() -> None:
 
 def test_a_record_round_trips_through_json_with_times_in_utc() -> None:
     record = DocumentRecord(
-        id="abc", source=ObjectRef("b", "k k+ñ.png"), name="k k+ñ.png",
-        content_type="image/png", size=10,
+        id="abc",
+        source=ObjectRef("b", "k k+ñ.png"),
+        name="k k+ñ.png",
+        content_type="image/png",
+        size=10,
         created_at=datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC),
         updated_at=datetime(2026, 1, 2, 3, 4, 6, tzinfo=UTC),
-        status=Status.FAILED, failure=Failure("validate", "empty", "InvalidDocument"),
+        status=Status.FAILED,
+        failure=Failure("validate", "empty", "InvalidDocument"),
         summary=Summary(pages=1, icd10cm_codes=["E11.9"]),
         review=Review(ReviewStatus.APPROVED, "ana", datetime(2026, 1, 3, tzinfo=UTC)),
     )

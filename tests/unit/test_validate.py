@@ -63,7 +63,11 @@ def test_given_a_supported_file_when_validated_then_a_received_record_keyed_by_h
     record = store.get(job.document_id)
     assert record is not None
     assert record.status == Status.RECEIVED
-    assert (record.content_type, record.page_count, record.size) == (content_type, pages, len(data))
+    assert (record.content_type, record.page_count, record.size) == (
+        content_type,
+        pages,
+        len(data),
+    )
 
 
 def test_given_the_same_bytes_under_two_names_then_one_record_and_the_second_skips(

@@ -33,10 +33,7 @@ def analyze_language(
     detection = artifacts.load(job, OCR, TextDetection)
     text = layout_text(detection.pages)
     log = ResponseLog()
-    if text.strip():
-        language = detector.detect_language(text, log)
-    else:
-        language = Language(UNDETERMINED, 0.0)
+    language = detector.detect_language(text, log) if text.strip() else Language(UNDETERMINED, 0.0)
     translation = None
     if translator is not None and language.code not in (ENGLISH, UNDETERMINED):
         translation = translator.translate(text, language.code, ENGLISH, log)

@@ -137,7 +137,7 @@ def tiff_page_count(data: bytes, limit: int = 10_000) -> int:
 
 
 def pdf_page_count(data: bytes) -> int:
-    from pypdf import PdfReader  # noqa: PLC0415 - only PDFs pay for the import
+    from pypdf import PdfReader
 
     try:
         reader = PdfReader(io.BytesIO(data))

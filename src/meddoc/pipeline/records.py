@@ -68,11 +68,14 @@ def finish(
 
 
 def fail(failure: Failure, now: datetime) -> RecordChange:
-    """FAILED with a reason; a DONE document stays DONE (a late failure report of an
-    earlier attempt must not undo a success)."""
+    """FAILED with a reason. A DONE document stays DONE (a late failure report must not
+    undo a success), and the first failure of an attempt keeps its (more precise)
+    reason when an enclosing state reports the same failure again."""
 
     def change(record: DocumentRecord) -> bool:
         if record.status == Status.DONE:
+            return False
+        if record.status == Status.FAILED and record.failure is not None:
             return False
         record.status = Status.FAILED
         record.failure = failure

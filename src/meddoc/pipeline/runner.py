@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from meddoc.model import DocumentRecord, ObjectRef
@@ -49,7 +49,7 @@ class Pipeline:
     translator: Translator | None
     language_analyzer: LanguageAnalyzer
     medical_analyzer: MedicalAnalyzer
-    limits: Limits = Limits()
+    limits: Limits = field(default_factory=Limits)
     now: Callable[[], datetime] = utc_now
 
     def identify(self, source: ObjectRef, name: str = "", reprocess: bool = False) -> Job:
@@ -92,22 +92,33 @@ class Pipeline:
                 return
 
     def _fail(self, job: Job, step: str, exc: Exception) -> None:
-        log.warning("step %s failed for document %s: %s", step, job.document_id or "?",
-                    type(exc).__name__)
+        log.warning(
+            "step %s failed for document %s: %s", step, job.document_id or "?", type(exc).__name__
+        )
         failure.record_failure(
-            job, step, failure.step_error(exc), blobs=self.blobs, store=self.store, limits=self.limits,
+            job,
+            step,
+            failure.step_error(exc),
+            blobs=self.blobs,
+            store=self.store,
+            limits=self.limits,
             now=self.now,
         )
 
     def _detect_text(self, job: Job) -> Job:
         return detect_text(
-            job, detector=self.detector, artifacts=self.artifacts, store=self.store,
+            job,
+            detector=self.detector,
+            artifacts=self.artifacts,
+            store=self.store,
             now=self.now,
         )
 
     def _analyze_language(self, job: Job) -> Job:
         return analyze_language(
-            job, detector=self.language_detector, translator=self.translator,
+            job,
+            detector=self.language_detector,
+            translator=self.translator,
             artifacts=self.artifacts,
         )
 

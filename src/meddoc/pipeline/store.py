@@ -44,8 +44,12 @@ def store_document(
     problems = check_document(document)
     if problems:
         # Positions only (no text): safe to log; the document is kept as the engines said.
-        log.warning("document %s has %d integrity problems: %s", job.document_id,
-                    len(problems), problems[:5])
+        log.warning(
+            "document %s has %d integrity problems: %s",
+            job.document_id,
+            len(problems),
+            problems[:5],
+        )
     ref = artifacts.layout.document(job.document_id)
     artifacts.blobs.write(ref, serialization.dumps(document).encode("utf-8"), JSON)
     store.index(job.document_id, index_terms(document))

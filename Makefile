@@ -1,0 +1,77 @@
+# meddoc: one entry point. `make run` and `make test` set everything up themselves.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+SAM_VENV := .venv-sam
+SAM := $(SAM_VENV)/bin/sam
+DOCS ?=
+DATA ?= ../shared/data
+# sam build needs the Lambda runtime's Python (3.12) on PATH; pyenv provides it here.
+SAM_PYENV ?= 3.11.7:3.12.1
+
+# Packages of the Lambda layer (the core's dependencies, for python3.12 on arm64);
+# boto3/botocore come with the Lambda runtime and are left out.
+LAYER_PACKAGES := aws-lambda-powertools==3.37.0 pydantic==2.14.4 pydantic-core==2.50.5 \
+	annotated-types==0.8.0 typing-extensions==4.16.0 typing-inspection==0.4.5 \
+	aws-xray-sdk==2.15.0 wrapt==2.5.2 pypdf==7.1.1
+
+.PHONY: help venv run test lint format bench build deploy clean
+
+help:
+	@echo "make run    - process the sample documents offline, then serve the review site"
+	@echo "make test   - lint and run every test"
+	@echo "make lint   - ruff, mypy, cfn-lint"
+	@echo "make bench  - accuracy and speed figures (needs $(DATA))"
+	@echo "make build  - sam build;  make deploy - sam deploy"
+
+$(BIN)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip==25.3
+	$(BIN)/pip install --quiet -e '.[local,dev]'
+	touch $@
+
+venv: $(BIN)/.installed
+
+run: venv
+	$(BIN)/meddoc run samples $(DOCS)
+
+test: lint
+	$(BIN)/pytest -n 2 --dist loadgroup
+
+lint: venv
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+	$(BIN)/cfn-lint template.yaml
+
+format: venv
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+bench: venv
+	$(BIN)/python -m meddoc.bench.ocr --data $(DATA)/textract --workers 2 --json bench-results/ocr.json
+	$(BIN)/python -m meddoc.bench.medical --shared $(DATA)/comprehend-medical --json bench-results/medical.json
+
+$(SAM):
+	$(PYTHON) -m venv $(SAM_VENV)
+	$(SAM_VENV)/bin/pip install --quiet aws-sam-cli==1.170.0
+
+build: $(SAM)
+	PYENV_VERSION=$(SAM_PYENV) $(SAM) build
+
+deploy: build
+	$(SAM) deploy
+
+# Called by `sam build` for the CoreLayer resource (BuildMethod: makefile).
+build-CoreLayer:
+	$(PYTHON) -m pip install --quiet --no-deps --target "$(ARTIFACTS_DIR)/python" \
+		--platform manylinux2014_aarch64 --implementation cp --python-version 3.12 \
+		--only-binary=:all: $(LAYER_PACKAGES)
+	mkdir -p "$(ARTIFACTS_DIR)/python"
+	cp -r src/meddoc "$(ARTIFACTS_DIR)/python/"
+	rm -rf "$(ARTIFACTS_DIR)/python/meddoc/local" "$(ARTIFACTS_DIR)/python/meddoc/bench"
+	find "$(ARTIFACTS_DIR)/python" -name __pycache__ -type d -prune -exec rm -rf {} +
+
+clean:
+	rm -rf .aws-sam .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,143 @@
+"""DocumentStore on one DynamoDB table. A record is one item (its JSON plus the keys of
+the indexes); each search term is one more item under the document's partition.
+
+  pk         sk                   index ByStatus / ByTerm / ByMonth (partition, sort)
+  DOC#<id>   RECORD               ByStatus (STATUS#<status>, <t>#<id>)
+                                  ByMonth  (MONTH#<yyyy-mm>, <t>#<id>)
+  DOC#<id>   TERM#<kind>#<value>  ByTerm   (<kind>#<value>, <t>#<id>)
+
+(<t> is the record's created_at, so every index pages by date.)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from botocore.exceptions import ClientError
+
+from meddoc import serialization
+from meddoc.aws.clients import error_code, resource, service_errors
+from meddoc.errors import DocumentNotFound, ServiceUnavailable
+from meddoc.model import DocumentRecord
+from meddoc.ports import IndexTerm, RecordChange
+
+RECORD = "RECORD"
+TERM = "TERM#"
+_ATTEMPTS = 8
+
+
+def document_key(document_id: str) -> dict[str, str]:
+    return {"pk": f"DOC#{document_id}", "sk": RECORD}
+
+
+def record_item(record: DocumentRecord, version: int) -> dict[str, Any]:
+    created = serialization.to_dict(record.created_at)
+    return {
+        **document_key(record.id),
+        "data": serialization.dumps(record),
+        "version": version,
+        "status": record.status.value,
+        "created_at": created,
+        "updated_at": serialization.to_dict(record.updated_at),
+        "gsi1pk": f"STATUS#{record.status.value}",
+        "gsi1sk": f"{created}#{record.id}",
+        "gsi3pk": f"MONTH#{created[:7]}",
+        "gsi3sk": f"{created}#{record.id}",
+    }
+
+
+class DynamoDocumentStore:
+    def __init__(self, table_name: str, dynamodb: Any = None) -> None:
+        self.table = (dynamodb or resource("dynamodb")).Table(table_name)
+
+    def get(self, document_id: str) -> DocumentRecord | None:
+        item = self._item(document_id)
+        return _record(item) if item else None
+
+    def create(self, record: DocumentRecord) -> bool:
+        try:
+            with_conflicts = record_item(record, version=1)
+            self.table.put_item(
+                Item=with_conflicts, ConditionExpression="attribute_not_exists(pk)"
+            )
+        except ClientError as exc:
+            if error_code(exc) == "ConditionalCheckFailedException":
+                return False
+            with service_errors("Amazon DynamoDB"):
+                raise
+        return True
+
+    def update(self, document_id: str, change: RecordChange) -> DocumentRecord:
+        for _ in range(_ATTEMPTS):
+            item = self._item(document_id)
+            if item is None:
+                raise DocumentNotFound(f"no document {document_id}")
+            record = _record(item)
+            if not change(record):
+                return record
+            version = int(item["version"])
+            try:
+                self.table.put_item(
+                    Item=record_item(record, version + 1),
+                    ConditionExpression="version = :v",
+                    ExpressionAttributeValues={":v": version},
+                )
+                return record
+            except ClientError as exc:
+                if error_code(exc) != "ConditionalCheckFailedException":
+                    with service_errors("Amazon DynamoDB"):
+                        raise
+        raise ServiceUnavailable("the document record changed concurrently too many times")
+
+    def index(self, document_id: str, terms: Iterable[IndexTerm]) -> None:
+        record = self.get(document_id)
+        if record is None:
+            raise DocumentNotFound(f"no document {document_id}")
+        wanted = {_term_sk(t): t for t in terms}
+        existing = set(self._term_keys(document_id))
+        created = serialization.to_dict(record.created_at)
+        with service_errors("Amazon DynamoDB"), self.table.batch_writer() as batch:
+            for sk in existing - wanted.keys():
+                batch.delete_item(Key={"pk": f"DOC#{document_id}", "sk": sk})
+            for sk, term in wanted.items():
+                batch.put_item(
+                    Item={
+                        "pk": f"DOC#{document_id}",
+                        "sk": sk,
+                        "kind": term.kind,
+                        "value": term.value,
+                        "category": term.category,
+                        "gsi2pk": f"{term.kind}#{term.value}",
+                        "gsi2sk": f"{created}#{document_id}",
+                    }
+                )
+
+    def _item(self, document_id: str) -> dict[str, Any] | None:
+        with service_errors("Amazon DynamoDB"):
+            response = self.table.get_item(Key=document_key(document_id), ConsistentRead=True)
+        item: dict[str, Any] | None = response.get("Item")
+        return item
+
+    def _term_keys(self, document_id: str) -> list[str]:
+        keys: list[str] = []
+        query: dict[str, Any] = {
+            "KeyConditionExpression": "pk = :pk AND begins_with(sk, :term)",
+            "ExpressionAttributeValues": {":pk": f"DOC#{document_id}", ":term": TERM},
+            "ProjectionExpression": "sk",
+        }
+        with service_errors("Amazon DynamoDB"):
+            while True:
+                page = self.table.query(**query)
+                keys += [item["sk"] for item in page.get("Items", [])]
+                if "LastEvaluatedKey" not in page:
+                    return keys
+                query["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+
+
+def _term_sk(term: IndexTerm) -> str:
+    return f"{TERM}{term.kind}#{term.value}#{term.category}"
+
+
+def _record(item: dict[str, Any]) -> DocumentRecord:
+    return serialization.loads(DocumentRecord, item["data"])

@@ -1,0 +1,57 @@
+"""The Lambda functions' configuration: read once from the environment at cold start,
+validated, then passed in. Nothing else in meddoc reads os.environ."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from meddoc.aws.comprehend_medical import MedicalOptions
+from meddoc.errors import ConfigurationError
+from meddoc.pipeline.job import Limits
+
+_TRUE = {"true", "1", "yes", "on"}
+_FALSE = {"false", "0", "no", "off", ""}
+
+
+@dataclass(frozen=True, slots=True)
+class AwsSettings:
+    results_bucket: str
+    table_name: str
+    idempotency_table: str = ""
+    medical: MedicalOptions = field(default_factory=MedicalOptions)
+    pii: bool = True
+    limits: Limits = field(default_factory=Limits)
+
+    @classmethod
+    def from_environ(cls, environ: Mapping[str, str]) -> AwsSettings:
+        def flag(name: str, default: bool) -> bool:
+            value = environ.get(name)
+            if value is None:
+                return default
+            if value.strip().lower() in _TRUE:
+                return True
+            if value.strip().lower() in _FALSE:
+                return False
+            raise ConfigurationError(f"{name} must be true or false, not {value!r}")
+
+        def required(name: str) -> str:
+            value = environ.get(name, "").strip()
+            if not value:
+                raise ConfigurationError(f"the environment variable {name} is required")
+            return value
+
+        polls = environ.get("MAX_TEXT_POLLS", "")
+        return cls(
+            results_bucket=required("RESULTS_BUCKET"),
+            table_name=required("TABLE_NAME"),
+            idempotency_table=environ.get("IDEMPOTENCY_TABLE", ""),
+            medical=MedicalOptions(
+                icd10cm=flag("ICD10CM_ENABLED", True),
+                rxnorm=flag("RXNORM_ENABLED", True),
+                snomedct=flag("SNOMEDCT_ENABLED", False),
+                detect_phi=flag("DETECT_PHI_ENABLED", False),
+            ),
+            pii=flag("PII_ENABLED", True),
+            limits=Limits(max_polls=int(polls)) if polls.strip() else Limits(),
+        )

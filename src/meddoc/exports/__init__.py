@@ -1,0 +1,1 @@
+"""Exports of meddoc results in other tools' formats (AWS-shaped JSON, ...)."""

@@ -1,0 +1,103 @@
+"""Test shim: run statemachine/pipeline.asl.json in moto's Step Functions engine with
+the real Lambda handlers invoked in-process.
+
+moto executes the ASL for real (Choice, Parallel, Retry with backoff, Catch, Wait), but
+where Step Functions would invoke a Lambda function moto needs Docker. This shim
+replaces exactly that call: it finds the handler module of the function named in the
+Task (through template.yaml: DefinitionSubstitutions -> function -> CodeUri), calls
+`handler(payload, context)` in this process, and answers as the Lambda service does:
+the return value as Payload, or FunctionError "Unhandled" with errorType/errorMessage
+(which Step Functions turns into the error name that Retry and Catch match)."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+from unittest import mock
+
+from moto.stepfunctions.parser.asl.component.state.exec.state_task import lambda_eval_utils
+
+from tests.aws.cloud import REGION, template
+
+ROOT = Path(__file__).resolve().parents[2]
+ACCOUNT = "123456789012"
+Handler = Callable[[dict[str, Any], Any], Any]
+
+
+def function_arn(logical_id: str) -> str:
+    return f"arn:aws:lambda:{REGION}:{ACCOUNT}:function:{logical_id}"
+
+
+def substitutions() -> dict[str, str]:
+    """The state machine's DefinitionSubstitutions, each resolved to a test ARN."""
+    props = template()["Resources"]["PipelineStateMachine"]["Properties"]
+    resolved = {}
+    for name, value in props["DefinitionSubstitutions"].items():
+        logical_id = value["GetAtt"].split(".")[0]
+        resolved[name] = function_arn(logical_id)
+    return resolved
+
+
+def definition() -> str:
+    text = (ROOT / "statemachine" / "pipeline.asl.json").read_text()
+    for name, value in substitutions().items():
+        text = text.replace("${" + name + "}", value)
+    return text
+
+
+def load_handlers() -> dict[str, Handler]:
+    """Import every function's app.py afresh (each import wires its adapters from the
+    environment, as a cold start does), keyed by the function's test ARN."""
+    handlers = {}
+    for logical_id, resource in template()["Resources"].items():
+        if resource["Type"] != "AWS::Serverless::Function":
+            continue
+        code = ROOT / resource["Properties"]["CodeUri"] / "app.py"
+        name = f"lambda_{logical_id}"
+        spec = importlib.util.spec_from_file_location(name, code)
+        assert spec is not None
+        assert spec.loader is not None
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[name] = module
+        spec.loader.exec_module(module)
+        handlers[function_arn(logical_id)] = module.handler
+    return handlers
+
+
+class LambdaContext:
+    def __init__(self, arn: str) -> None:
+        self.function_name = arn.rsplit(":", 1)[-1]
+        self.function_version = "$LATEST"
+        self.invoked_function_arn = arn
+        self.memory_limit_in_mb = 512
+        self.aws_request_id = "test-request"
+        self.log_group_name = "/aws/lambda/test"
+        self.log_stream_name = "test"
+
+    def get_remaining_time_in_millis(self) -> int:
+        return 120_000
+
+
+@contextmanager
+def handlers_in_process(handlers: dict[str, Handler]) -> Iterator[list[str]]:
+    """While active, Lambda tasks run in-process; yields the list of invoked functions."""
+    invoked: list[str] = []
+
+    def invoke(parameters: dict[str, Any], region: str, state_credentials: Any) -> dict[str, Any]:
+        arn = parameters["FunctionName"]
+        invoked.append(arn.rsplit(":", 1)[-1])
+        payload = json.loads(parameters.get("Payload") or b"{}")
+        try:
+            result = handlers[arn](payload, LambdaContext(arn))
+        except Exception as exc:
+            error = {"errorType": type(exc).__name__, "errorMessage": str(exc), "stackTrace": []}
+            return {"StatusCode": 200, "FunctionError": "Unhandled", "Payload": error}
+        return {"StatusCode": 200, "Payload": json.loads(json.dumps(result))}
+
+    with mock.patch.object(lambda_eval_utils, "_invoke_lambda_function", invoke):
+        yield invoked
