@@ -36,7 +36,7 @@ venv: $(BIN)/.installed
 run: venv
 	$(BIN)/meddoc run samples $(DOCS)
 
-test: lint
+test: lint $(SAM)
 	$(BIN)/pytest -n 2 --dist loadgroup
 
 lint: venv

@@ -71,6 +71,7 @@ class FakeDocumentStore:
     def __init__(self) -> None:
         self.records: dict[str, DocumentRecord] = {}
         self.terms: dict[str, list[IndexTerm]] = {}
+        self.texts: dict[str, str] = {}
 
     def get(self, document_id: str) -> DocumentRecord | None:
         record = self.records.get(document_id)
@@ -90,8 +91,9 @@ class FakeDocumentStore:
             self.records[document_id] = record
         return copy.deepcopy(self.records[document_id])
 
-    def index(self, document_id: str, terms: Iterable[IndexTerm]) -> None:
+    def index(self, document_id: str, terms: Iterable[IndexTerm], text: str) -> None:
         self.terms[document_id] = list(terms)
+        self.texts[document_id] = text
 
 
 def page_of(*lines: str) -> Page:

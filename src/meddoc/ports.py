@@ -118,6 +118,7 @@ class DocumentStore(Protocol):
         anything. Raises DocumentNotFound."""
         ...
 
-    def index(self, document_id: str, terms: Iterable[IndexTerm]) -> None:
-        """Replace the document's index terms."""
+    def index(self, document_id: str, terms: Iterable[IndexTerm], text: str) -> None:
+        """Replace the document's index terms (and, where the store offers free-text
+        search, its searchable text)."""
         ...

@@ -124,8 +124,9 @@ def test_dynamodb_index_replaces_terms_and_is_queryable_by_term(cloud: None) -> 
             IndexTerm("entity", "metformin", "MEDICATION"),
             IndexTerm("ICD-10-CM", "E11.9", "MEDICAL_CONDITION"),
         ],
+        "",
     )
-    store.index("d1", [IndexTerm("ICD-10-CM", "E11.9", "MEDICAL_CONDITION")])
+    store.index("d1", [IndexTerm("ICD-10-CM", "E11.9", "MEDICAL_CONDITION")], "")
     table = boto3.resource("dynamodb", region_name=REGION).Table(TABLE)
     by_code = table.query(
         IndexName="ByTerm",

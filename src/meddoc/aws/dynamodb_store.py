@@ -90,7 +90,9 @@ class DynamoDocumentStore:
                         raise
         raise ServiceUnavailable("the document record changed concurrently too many times")
 
-    def index(self, document_id: str, terms: Iterable[IndexTerm]) -> None:
+    def index(self, document_id: str, terms: Iterable[IndexTerm], text: str = "") -> None:
+        """Terms only: DynamoDB has no free-text search, so on AWS text queries are
+        answered from the entity terms (the full text stays in the results bucket)."""
         record = self.get(document_id)
         if record is None:
             raise DocumentNotFound(f"no document {document_id}")

@@ -29,6 +29,7 @@ class Job:
     action: str = PROCESS
     reason: str = ""
     reprocess: bool = False
+    resume: bool = False  # a local job interrupted by a crash, run again
     text_job_id: str = ""  # asynchronous text detection
     text_status: str = ""
     polls: int = 0

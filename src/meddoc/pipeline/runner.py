@@ -52,9 +52,11 @@ class Pipeline:
     limits: Limits = field(default_factory=Limits)
     now: Callable[[], datetime] = utc_now
 
-    def identify(self, source: ObjectRef, name: str = "", reprocess: bool = False) -> Job:
+    def identify(
+        self, source: ObjectRef, name: str = "", reprocess: bool = False, resume: bool = False
+    ) -> Job:
         """Validate an upload: its record exists afterwards (RECEIVED, or FAILED)."""
-        job = Job(source=source, name=name, reprocess=reprocess)
+        job = Job(source=source, name=name, reprocess=reprocess, resume=resume)
         try:
             return validate(
                 job, blobs=self.blobs, store=self.store, limits=self.limits, now=self.now

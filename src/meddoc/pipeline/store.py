@@ -52,7 +52,7 @@ def store_document(
         )
     ref = artifacts.layout.document(job.document_id)
     artifacts.blobs.write(ref, serialization.dumps(document).encode("utf-8"), JSON)
-    store.index(job.document_id, index_terms(document))
+    store.index(job.document_id, index_terms(document), searchable_text(document))
     change = records.finish(summarize(document), ref, document.engines, now())
     store.update(job.document_id, change)
     job.artifacts["document"] = ref.key
@@ -114,7 +114,8 @@ def index_terms(document: Document) -> list[IndexTerm]:
     for entity in document.medical.entities:
         if entity.category not in INDEXED_CATEGORIES:
             continue
-        value = " ".join(entity.text.lower().split())
+        # Sort keys have size limits (DynamoDB: 1 KB); no real entity is this long.
+        value = " ".join(entity.text.lower().split())[:200]
         if value:
             terms.add(IndexTerm("entity", value, entity.category.value))
         for system in (CodeSystem.ICD10CM, CodeSystem.RXNORM):
@@ -122,6 +123,14 @@ def index_terms(document: Document) -> list[IndexTerm]:
             if best:
                 terms.add(IndexTerm(system.value, best.upper(), entity.category.value))
     return sorted(terms, key=lambda t: (t.kind, t.value, t.category))
+
+
+def searchable_text(document: Document) -> str:
+    """The text and, when there is one, its English translation: a search in English
+    finds a Spanish document too."""
+    if document.translation is None:
+        return document.text
+    return f"{document.text}\n\n{document.translation.text}"
 
 
 def _top_codes(medical: MedicalAnalysis, system: CodeSystem) -> list[str]:

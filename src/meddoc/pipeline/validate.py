@@ -58,7 +58,12 @@ def validate(
 
 def _existing(job: Job, store: DocumentStore, now: datetime) -> Job:
     existing = store.update(job.document_id, records.add_source(job.source, now))
-    if existing.status == Status.FAILED or (job.reprocess and existing.status == Status.DONE):
+    again = (
+        existing.status == Status.FAILED
+        or (job.reprocess and existing.status == Status.DONE)
+        or (job.resume and existing.status in (Status.RECEIVED, Status.PROCESSING))
+    )
+    if again:
         restarted = store.update(job.document_id, records.restart(now))
         job.action = PROCESS
         job.attempt = restarted.attempts

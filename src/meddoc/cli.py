@@ -1,0 +1,132 @@
+"""The `meddoc` command: local mode's entry point (process, watch, serve, run) and the
+offline engines' drop-in outputs (ocr, analyze-text)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from pathlib import Path
+
+from meddoc.errors import MeddocError
+
+EXIT_OK = 0
+EXIT_SYSTEM_ERROR = 1
+EXIT_USAGE = 2
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    try:
+        code: int = args.run(args)
+        return code
+    except FileNotFoundError as exc:
+        print(f"meddoc: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except MeddocError as exc:
+        print(f"meddoc: {exc}", file=sys.stderr)
+        return EXIT_SYSTEM_ERROR
+    except KeyboardInterrupt:
+        print("\nmeddoc: stopped; unfinished files stay queued for the next run", file=sys.stderr)
+        return 130
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="meddoc", description=__doc__)
+    commands = parser.add_subparsers(required=True, metavar="COMMAND")
+
+    def local_command(name: str, help_text: str) -> argparse.ArgumentParser:
+        command = commands.add_parser(name, help=help_text, description=help_text)
+        command.add_argument(
+            "--data-dir",
+            type=Path,
+            help="where records, images and "
+            "results are kept (default: ./data, or MEDDOC_DATA_DIR)",
+        )
+        command.add_argument("--workers", type=int, help="worker processes (default 2)")
+        return command
+
+    process = local_command("process", "process files and folders offline, then summarize")
+    process.add_argument("paths", nargs="+", type=Path)
+    process.set_defaults(run=_process)
+
+    watch = local_command("watch", "keep processing new files that appear in a folder")
+    watch.add_argument("folder", type=Path)
+    watch.add_argument("--interval", type=float, default=5.0, help="seconds between looks")
+    watch.set_defaults(run=_watch)
+
+    ocr = commands.add_parser("ocr", help="read an image or PDF with the offline OCR")
+    ocr.add_argument("image", type=Path)
+    ocr.add_argument("--format", choices=["textract", "meddoc"], default="textract")
+    ocr.set_defaults(run=_ocr)
+
+    analyze = commands.add_parser(
+        "analyze-text", help="find medical entities in a text file offline"
+    )
+    analyze.add_argument("file", type=Path)
+    analyze.add_argument(
+        "--format", choices=["comprehend-medical", "meddoc"], default="comprehend-medical"
+    )
+    analyze.add_argument("--language", default="en", choices=["en", "es"])
+    analyze.set_defaults(run=_analyze_text)
+    return parser
+
+
+def _settings(args: argparse.Namespace):  # type: ignore[no-untyped-def]
+    from meddoc.local.settings import LocalSettings
+
+    return LocalSettings.from_environ(data_dir=args.data_dir, workers=args.workers)
+
+
+def _process(args: argparse.Namespace) -> int:
+    from meddoc.local.batch import process
+
+    summary = process(_settings(args), args.paths)
+    print(summary.report())
+    return EXIT_OK
+
+
+def _watch(args: argparse.Namespace) -> int:
+    from meddoc.local.watch import watch
+
+    watch(_settings(args), args.folder, args.interval)
+    return EXIT_OK
+
+
+def _ocr(args: argparse.Namespace) -> int:
+    from meddoc import serialization
+    from meddoc.exports.textract_json import to_textract_json
+    from meddoc.local.ocr.engine import OcrEngine
+
+    detection = OcrEngine().read_document(args.image.read_bytes())
+    if args.format == "textract":
+        output = to_textract_json(detection)
+    else:
+        output = serialization.to_dict(detection)
+    json.dump(output, sys.stdout, ensure_ascii=False, indent=1)
+    print()
+    return EXIT_OK
+
+
+def _analyze_text(args: argparse.Namespace) -> int:
+    from meddoc import serialization
+    from meddoc.exports.comprehend_medical_json import to_comprehend_medical_json
+    from meddoc.local.engines import OfflineMedical
+    from meddoc.ports import ResponseLog
+
+    text = args.file.read_text(encoding="utf-8")
+    analysis = OfflineMedical().analyze(text, args.language, ResponseLog())
+    if args.format == "comprehend-medical":
+        output = to_comprehend_medical_json(analysis)
+    else:
+        output = serialization.to_dict(analysis)
+    json.dump(output, sys.stdout, ensure_ascii=False, indent=1)
+    print()
+    return EXIT_OK
+
+
+if __name__ == "__main__":
+    sys.exit(main())

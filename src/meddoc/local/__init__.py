@@ -1,0 +1,1 @@
+"""Local mode: offline engines, the SQLite store, file blobs, the runner and the server."""

@@ -1,0 +1,130 @@
+"""The durable job table: every file taken in is a queued job until a worker settles
+it. A job a crash left running is queued again at the next start (and then resumes its
+document), so a batch killed half-way loses nothing and redoes nothing that finished."""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from meddoc.model import ObjectRef
+
+QUEUED = "queued"
+RUNNING = "running"
+SETTLED = "settled"
+
+
+@dataclass(frozen=True, slots=True)
+class QueuedJob:
+    number: int
+    source: ObjectRef
+    name: str
+    reprocess: bool
+    attempts: int  # including this one: > 1 means an earlier run was interrupted
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    number: int
+    name: str
+    document_id: str | None
+    outcome: str | None  # DONE | FAILED | SKIPPED (same bytes already known)
+    reason: str | None
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat()
+
+
+class JobQueue:
+    def __init__(self, connection: sqlite3.Connection) -> None:
+        self.db = connection
+        self._lock = threading.RLock()
+
+    def enqueue(self, source: ObjectRef, name: str, reprocess: bool = False) -> int:
+        with self._lock:
+            cursor = self.db.execute(
+                "INSERT INTO jobs (bucket, key, name, state, reprocess, enqueued_at)"
+                " VALUES (?, ?, ?, ?, ?, ?)",
+                (source.bucket, source.key, name, QUEUED, int(reprocess), _now()),
+            )
+            return int(cursor.lastrowid or 0)
+
+    def claim(self) -> QueuedJob | None:
+        """The oldest queued job, now marked running (atomic across processes)."""
+        with self._lock:
+            row = self.db.execute(
+                "UPDATE jobs SET state = ?, started_at = ?, attempts = attempts + 1"
+                " WHERE number = (SELECT number FROM jobs WHERE state = ?"
+                " ORDER BY number LIMIT 1) RETURNING number, bucket, key, name, reprocess,"
+                " attempts",
+                (RUNNING, _now(), QUEUED),
+            ).fetchone()
+        if row is None:
+            return None
+        return QueuedJob(
+            number=row["number"],
+            source=ObjectRef(row["bucket"], row["key"]),
+            name=row["name"],
+            reprocess=bool(row["reprocess"]),
+            attempts=row["attempts"],
+        )
+
+    def settle(self, number: int, document_id: str | None, outcome: str, reason: str) -> None:
+        with self._lock:
+            self.db.execute(
+                "UPDATE jobs SET state = ?, document_id = ?, outcome = ?, reason = ?,"
+                " finished_at = ? WHERE number = ?",
+                (SETTLED, document_id, outcome, reason, _now(), number),
+            )
+
+    def recover(self) -> int:
+        """Queue again the jobs a crashed run left running. Only the process holding
+        the data directory's lock may call this."""
+        with self._lock:
+            return self.db.execute(
+                "UPDATE jobs SET state = ? WHERE state = ?", (QUEUED, RUNNING)
+            ).rowcount
+
+    def counts(self, since: int = 0) -> dict[str, int]:
+        """Jobs by state (and settled ones by outcome) from job number `since` on."""
+        with self._lock:
+            rows = self.db.execute(
+                "SELECT state, outcome, COUNT(*) AS n FROM jobs WHERE number >= ?"
+                " GROUP BY state, outcome",
+                (since,),
+            ).fetchall()
+        counts: dict[str, int] = {}
+        for row in rows:
+            key = row["outcome"] if row["state"] == SETTLED else row["state"]
+            counts[key] = counts.get(key, 0) + row["n"]
+        return counts
+
+    def outcomes(self, since: int = 0) -> list[Outcome]:
+        with self._lock:
+            rows = self.db.execute(
+                "SELECT number, name, document_id, outcome, reason FROM jobs"
+                " WHERE number >= ? AND state = ? ORDER BY number",
+                (since, SETTLED),
+            ).fetchall()
+        return [
+            Outcome(r["number"], r["name"], r["document_id"], r["outcome"], r["reason"])
+            for r in rows
+        ]
+
+    def pending(self, since: int = 0) -> int:
+        with self._lock:
+            row = self.db.execute(
+                "SELECT COUNT(*) AS n FROM jobs WHERE number >= ? AND state IN (?, ?)",
+                (since, QUEUED, RUNNING),
+            ).fetchone()
+        return int(row["n"])
+
+    def oldest_pending(self) -> int | None:
+        with self._lock:
+            row = self.db.execute(
+                "SELECT MIN(number) AS n FROM jobs WHERE state IN (?, ?)", (QUEUED, RUNNING)
+            ).fetchone()
+        return None if row["n"] is None else int(row["n"])

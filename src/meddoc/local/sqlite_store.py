@@ -1,0 +1,94 @@
+"""DocumentStore on SQLite: records as JSON with their status and dates in columns,
+index terms in a table, and the document text in an FTS5 index for free-text search."""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+
+from meddoc import serialization
+from meddoc.errors import DocumentNotFound
+from meddoc.model import DocumentRecord
+from meddoc.ports import IndexTerm, RecordChange
+
+
+class SqliteDocumentStore:
+    def __init__(self, connection: sqlite3.Connection) -> None:
+        self.db = connection
+        self._lock = threading.RLock()
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """BEGIN IMMEDIATE: take the write lock first, so read-change-write is atomic
+        across threads and processes."""
+        with self._lock:
+            self.db.execute("BEGIN IMMEDIATE")
+            try:
+                yield self.db
+            except BaseException:
+                self.db.execute("ROLLBACK")
+                raise
+            self.db.execute("COMMIT")
+
+    def get(self, document_id: str) -> DocumentRecord | None:
+        with self._lock:
+            row = self.db.execute(
+                "SELECT data FROM records WHERE id = ?", (document_id,)
+            ).fetchone()
+        return serialization.loads(DocumentRecord, row["data"]) if row else None
+
+    def create(self, record: DocumentRecord) -> bool:
+        with self.transaction() as db:
+            cursor = db.execute(
+                "INSERT OR IGNORE INTO records (id, data, status, created_at, updated_at,"
+                " version) VALUES (?, ?, ?, ?, ?, 1)",
+                _row(record),
+            )
+            return cursor.rowcount == 1
+
+    def update(self, document_id: str, change: RecordChange) -> DocumentRecord:
+        with self.transaction() as db:
+            row = db.execute("SELECT data FROM records WHERE id = ?", (document_id,)).fetchone()
+            if row is None:
+                raise DocumentNotFound(f"no document {document_id}")
+            record = serialization.loads(DocumentRecord, row["data"])
+            if change(record):
+                data, status, _, updated_at = _row(record)[1:5]
+                db.execute(
+                    "UPDATE records SET data = ?, status = ?, updated_at = ?,"
+                    " version = version + 1 WHERE id = ?",
+                    (data, status, updated_at, document_id),
+                )
+            return record
+
+    def index(self, document_id: str, terms: Iterable[IndexTerm], text: str) -> None:
+        with self.transaction() as db:
+            db.execute("DELETE FROM terms WHERE document_id = ?", (document_id,))
+            db.executemany(
+                "INSERT OR IGNORE INTO terms (document_id, kind, value, category)"
+                " VALUES (?, ?, ?, ?)",
+                [(document_id, t.kind, t.value, t.category) for t in terms],
+            )
+            db.execute("DELETE FROM texts WHERE document_id = ?", (document_id,))
+            if text:
+                db.execute(
+                    "INSERT INTO texts (document_id, text) VALUES (?, ?)", (document_id, text)
+                )
+
+    def delete(self, document_id: str) -> bool:
+        with self.transaction() as db:
+            db.execute("DELETE FROM terms WHERE document_id = ?", (document_id,))
+            db.execute("DELETE FROM texts WHERE document_id = ?", (document_id,))
+            return db.execute("DELETE FROM records WHERE id = ?", (document_id,)).rowcount == 1
+
+
+def _row(record: DocumentRecord) -> tuple[str, str, str, str, str]:
+    return (
+        record.id,
+        serialization.dumps(record),
+        record.status.value,
+        serialization.to_dict(record.created_at),
+        serialization.to_dict(record.updated_at),
+    )
