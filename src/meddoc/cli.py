@@ -8,8 +8,12 @@ import json
 import logging
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from meddoc.errors import MeddocError
+
+if TYPE_CHECKING:
+    from meddoc.local.settings import LocalSettings
 
 EXIT_OK = 0
 EXIT_SYSTEM_ERROR = 1
@@ -58,6 +62,15 @@ def _parser() -> argparse.ArgumentParser:
     watch.add_argument("--interval", type=float, default=5.0, help="seconds between looks")
     watch.set_defaults(run=_watch)
 
+    serve = local_command("serve", "serve the review site and API, and process uploads")
+    _serving_options(serve)
+    serve.set_defaults(run=_serve)
+
+    run = local_command("run", "process folders (default: the samples), then serve")
+    run.add_argument("paths", nargs="*", type=Path)
+    _serving_options(run)
+    run.set_defaults(run=_run)
+
     ocr = commands.add_parser("ocr", help="read an image or PDF with the offline OCR")
     ocr.add_argument("image", type=Path)
     ocr.add_argument("--format", choices=["textract", "meddoc"], default="textract")
@@ -75,10 +88,42 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _settings(args: argparse.Namespace):  # type: ignore[no-untyped-def]
+def _serving_options(command: argparse.ArgumentParser) -> None:
+    command.add_argument("--host", default="127.0.0.1")
+    command.add_argument("--port", type=int, help="default 8765 (0: any free port)")
+    command.add_argument(
+        "--no-auth", action="store_true", help="no access token (only allowed on 127.0.0.1)"
+    )
+
+
+def _settings(args: argparse.Namespace) -> LocalSettings:
     from meddoc.local.settings import LocalSettings
 
-    return LocalSettings.from_environ(data_dir=args.data_dir, workers=args.workers)
+    return LocalSettings.from_environ(
+        data_dir=args.data_dir,
+        workers=args.workers,
+        host=getattr(args, "host", None),
+        port=getattr(args, "port", None),
+    )
+
+
+def _serve(args: argparse.Namespace) -> int:
+    from meddoc.local.serving import serve
+
+    serve(_settings(args), auth=not args.no_auth)
+    return EXIT_OK
+
+
+def _run(args: argparse.Namespace) -> int:
+    from meddoc.local.batch import process
+    from meddoc.local.serving import serve
+
+    settings = _settings(args)
+    paths = args.paths or [Path("samples/documents")]
+    summary = process(settings, paths)
+    print(summary.report(), file=sys.stderr)
+    serve(settings, auth=not args.no_auth)
+    return EXIT_OK
 
 
 def _process(args: argparse.Namespace) -> int:

@@ -17,6 +17,22 @@ class DocumentNotFound(MeddocError):
     pass
 
 
+class InvalidRequest(MeddocError):
+    """A request the API cannot act on as given (bad filter, cursor, correction)."""
+
+
+class Conflict(MeddocError):
+    """The request does not fit the document's state (e.g. reviewing a FAILED one)."""
+
+
+class NotAuthenticated(MeddocError):
+    pass
+
+
+class NotAllowed(MeddocError):
+    pass
+
+
 class ServiceThrottled(MeddocError):
     """A service asked us to slow down; retry with backoff."""
 

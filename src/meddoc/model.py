@@ -6,6 +6,7 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 
 class TextType(enum.StrEnum):
@@ -382,3 +383,42 @@ class DocumentRecord:
     result: ObjectRef | None = None  # the full Document JSON, once DONE
     other_sources: list[ObjectRef] = field(default_factory=list)  # same bytes again
     attempts: int = 1
+
+
+# --- review -----------------------------------------------------------------------------
+
+
+class CorrectionKind(enum.StrEnum):
+    CORRECT = "CORRECT"  # replace what the engine said about one entity
+    ADD = "ADD"  # an entity the engine missed
+    REMOVE = "REMOVE"  # an entity the engine should not have found
+
+
+@dataclass(slots=True)
+class Correction:
+    """A reviewer's change to the medical entities. The machine result is never
+    overwritten: the reviewed view is the machine entities with the corrections
+    applied in order (see meddoc.review)."""
+
+    id: str
+    document_id: str
+    kind: CorrectionKind
+    actor: str
+    at: datetime
+    entity_id: int | None = None  # the machine entity corrected or removed
+    entity: MedicalEntity | None = None  # the entity as corrected or added
+    note: str = ""
+
+
+@dataclass(slots=True)
+class AuditEvent:
+    """Who did what to a document, when, with the state before and after."""
+
+    id: str
+    document_id: str
+    action: str  # APPROVE, FLAG, UNREVIEW, NOTE, CORRECT, ADD, REMOVE, REVEAL_PHI, ...
+    actor: str
+    at: datetime
+    before: dict[str, Any] | None = None
+    after: dict[str, Any] | None = None
+    note: str = ""

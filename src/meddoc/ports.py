@@ -5,14 +5,19 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any, Protocol
 
 from meddoc.model import (
+    AuditEvent,
+    Correction,
     DocumentRecord,
     Language,
     LanguageAnalysis,
     MedicalAnalysis,
     ObjectRef,
+    ReviewStatus,
+    Status,
     TextDetection,
     Translation,
 )
@@ -121,4 +126,48 @@ class DocumentStore(Protocol):
     def index(self, document_id: str, terms: Iterable[IndexTerm], text: str) -> None:
         """Replace the document's index terms (and, where the store offers free-text
         search, its searchable text)."""
+        ...
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentQuery:
+    """A search of the document list; every filter is optional, results newest first."""
+
+    status: Status | None = None
+    review: ReviewStatus | None = None
+    since: datetime | None = None  # created at or after
+    until: datetime | None = None  # created before
+    text: str = ""  # free text (local: full text; AWS: entity terms and codes)
+    entity: str = ""  # entity text, as found (case-insensitive)
+    code: str = ""  # ICD-10-CM or RxNorm code
+    category: str = ""  # of the entity or code searched
+    limit: int = 25
+    cursor: str | None = None  # opaque, from the previous page
+
+
+@dataclass(slots=True)
+class RecordPage:
+    records: list[DocumentRecord]
+    next_cursor: str | None = None
+
+
+class ReviewStore(Protocol):
+    """Searching documents and keeping what reviewers did (both stores implement it
+    beside DocumentStore)."""
+
+    def search(self, query: DocumentQuery) -> RecordPage: ...
+
+    def count_by_status(self) -> dict[str, int]: ...
+
+    def add_audit(self, event: AuditEvent) -> None: ...
+
+    def audit(self, document_id: str) -> list[AuditEvent]: ...
+
+    def add_correction(self, correction: Correction) -> None: ...
+
+    def corrections(self, document_id: str) -> list[Correction]: ...
+
+    def delete(self, document_id: str) -> None:
+        """Delete the record, its index entries, corrections and audit events (they
+        may quote PHI); the caller then records a content-free deletion event."""
         ...

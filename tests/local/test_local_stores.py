@@ -22,8 +22,13 @@ NOW = datetime(2026, 11, 26, 9, 0, tzinfo=UTC)
 
 def record(document_id: str = "d1") -> DocumentRecord:
     return DocumentRecord(
-        id=document_id, source=ObjectRef("uploads", "a.png"), name="a.png",
-        content_type="image/png", size=3, created_at=NOW, updated_at=NOW,
+        id=document_id,
+        source=ObjectRef("uploads", "a.png"),
+        name="a.png",
+        content_type="image/png",
+        size=3,
+        created_at=NOW,
+        updated_at=NOW,
     )
 
 
@@ -33,7 +38,8 @@ def test_file_store_writes_atomically_and_refuses_keys_outside_its_bucket(tmp_pa
     blobs.write(ref, b"{}", "application/json")
     assert blobs.read(ref) == b"{}"
     assert list((tmp_path / "results/documents/d1/steps").iterdir()) == [
-        tmp_path / "results/documents/d1/steps/ocr.json"]  # no temporary file left behind
+        tmp_path / "results/documents/d1/steps/ocr.json"
+    ]  # no temporary file left behind
     with pytest.raises(DocumentNotFound):
         blobs.read(ObjectRef("results", "../uploads/secret.png"))
     assert blobs.delete_prefix("results", "documents/d1/") == 1
@@ -48,13 +54,18 @@ def test_sqlite_store_creates_once_updates_and_searches_text_and_terms(tmp_path:
     stored = store.get("d1")
     assert stored is not None
     assert stored.status == Status.PROCESSING
-    store.index("d1", [IndexTerm("entity", "metformin", "MEDICATION")],
-                "Paciente con diabetes tipo 2; metformina")
+    store.index(
+        "d1",
+        [IndexTerm("entity", "metformin", "MEDICATION")],
+        "Paciente con diabetes tipo 2; metformina",
+    )
     found = store.db.execute(
-        "SELECT document_id FROM texts WHERE texts MATCH ?", ("diabetes",)).fetchall()
+        "SELECT document_id FROM texts WHERE texts MATCH ?", ("diabetes",)
+    ).fetchall()
     assert [row["document_id"] for row in found] == ["d1"]
     accented = store.db.execute(
-        "SELECT document_id FROM texts WHERE texts MATCH ?", ("METFORMINA",)).fetchall()
+        "SELECT document_id FROM texts WHERE texts MATCH ?", ("METFORMINA",)
+    ).fetchall()
     assert len(accented) == 1
     terms = store.db.execute("SELECT value FROM terms WHERE kind = 'entity'").fetchall()
     assert [row["value"] for row in terms] == ["metformin"]
@@ -69,8 +80,7 @@ def test_sqlite_updates_from_two_threads_are_not_lost(tmp_path: Path) -> None:
     def add_sources(prefix: str) -> None:
         store = SqliteDocumentStore(connect(path))  # its own connection, like a worker
         for number in range(20):
-            store.update("d1", records.add_source(ObjectRef("uploads", f"{prefix}{number}"),
-                                                  NOW))
+            store.update("d1", records.add_source(ObjectRef("uploads", f"{prefix}{number}"), NOW))
 
     threads = [threading.Thread(target=add_sources, args=(p,)) for p in ("a", "b")]
     for thread in threads:

@@ -77,6 +77,9 @@ def test_given_a_printed_note_when_run_then_done_with_entities_summary_and_index
     assert document.medical is not None
     metformin = next(e for e in document.medical.entities if e.text == "metformin")
     assert document.text[metformin.begin : metformin.end] == "metformin"
+    word = document.pages[0].lines[1].words[1]  # where the site finds the entity's box
+    assert word.begin is not None
+    assert document.text[word.begin : word.begin + len(word.text)] == "metformin"
     assert document.translation is None
     assert {e.name for e in document.engines} == {"fake-ocr", "fake-nlp", "fake-cm"}
     assert IndexTerm("ICD-10-CM", "E11.9", "MEDICAL_CONDITION") in store.terms[record.id]

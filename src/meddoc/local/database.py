@@ -12,12 +12,27 @@ CREATE TABLE IF NOT EXISTS records (
     id TEXT PRIMARY KEY,
     data TEXT NOT NULL,
     status TEXT NOT NULL,
+    review TEXT NOT NULL,
     created_at TEXT NOT NULL,
     updated_at TEXT NOT NULL,
     version INTEGER NOT NULL
 );
 CREATE INDEX IF NOT EXISTS records_by_status ON records (status, created_at);
-CREATE INDEX IF NOT EXISTS records_by_date ON records (created_at);
+CREATE INDEX IF NOT EXISTS records_by_date ON records (created_at, id);
+CREATE TABLE IF NOT EXISTS audit (
+    id TEXT PRIMARY KEY,
+    document_id TEXT NOT NULL,
+    at TEXT NOT NULL,
+    data TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS audit_by_document ON audit (document_id, at);
+CREATE TABLE IF NOT EXISTS corrections (
+    id TEXT PRIMARY KEY,
+    document_id TEXT NOT NULL,
+    at TEXT NOT NULL,
+    data TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS corrections_by_document ON corrections (document_id, at);
 CREATE TABLE IF NOT EXISTS terms (
     document_id TEXT NOT NULL,
     kind TEXT NOT NULL,
@@ -39,6 +54,7 @@ CREATE TABLE IF NOT EXISTS jobs (
     outcome TEXT,
     reason TEXT,
     reprocess INTEGER NOT NULL DEFAULT 0,
+    owned INTEGER NOT NULL DEFAULT 0,
     attempts INTEGER NOT NULL DEFAULT 0,
     enqueued_at TEXT NOT NULL,
     started_at TEXT,

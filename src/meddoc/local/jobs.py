@@ -23,6 +23,12 @@ class QueuedJob:
     name: str
     reprocess: bool
     attempts: int  # including this one: > 1 means an earlier run was interrupted
+    owned: bool = False  # its record was created when the file arrived (uploads)
+
+    @property
+    def resume(self) -> bool:
+        """Whether this job carries on with a record it owns."""
+        return self.owned or self.attempts > 1
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,12 +49,14 @@ class JobQueue:
         self.db = connection
         self._lock = threading.RLock()
 
-    def enqueue(self, source: ObjectRef, name: str, reprocess: bool = False) -> int:
+    def enqueue(
+        self, source: ObjectRef, name: str, reprocess: bool = False, owned: bool = False
+    ) -> int:
         with self._lock:
             cursor = self.db.execute(
-                "INSERT INTO jobs (bucket, key, name, state, reprocess, enqueued_at)"
-                " VALUES (?, ?, ?, ?, ?, ?)",
-                (source.bucket, source.key, name, QUEUED, int(reprocess), _now()),
+                "INSERT INTO jobs (bucket, key, name, state, reprocess, owned, enqueued_at)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (source.bucket, source.key, name, QUEUED, int(reprocess), int(owned), _now()),
             )
             return int(cursor.lastrowid or 0)
 
@@ -59,7 +67,7 @@ class JobQueue:
                 "UPDATE jobs SET state = ?, started_at = ?, attempts = attempts + 1"
                 " WHERE number = (SELECT number FROM jobs WHERE state = ?"
                 " ORDER BY number LIMIT 1) RETURNING number, bucket, key, name, reprocess,"
-                " attempts",
+                " owned, attempts",
                 (RUNNING, _now(), QUEUED),
             ).fetchone()
         if row is None:
@@ -70,6 +78,7 @@ class JobQueue:
             name=row["name"],
             reprocess=bool(row["reprocess"]),
             attempts=row["attempts"],
+            owned=bool(row["owned"]),
         )
 
     def settle(self, number: int, document_id: str | None, outcome: str, reason: str) -> None:

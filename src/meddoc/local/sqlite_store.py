@@ -42,8 +42,8 @@ class SqliteDocumentStore:
     def create(self, record: DocumentRecord) -> bool:
         with self.transaction() as db:
             cursor = db.execute(
-                "INSERT OR IGNORE INTO records (id, data, status, created_at, updated_at,"
-                " version) VALUES (?, ?, ?, ?, ?, 1)",
+                "INSERT OR IGNORE INTO records (id, data, status, review, created_at,"
+                " updated_at, version) VALUES (?, ?, ?, ?, ?, ?, 1)",
                 _row(record),
             )
             return cursor.rowcount == 1
@@ -55,11 +55,11 @@ class SqliteDocumentStore:
                 raise DocumentNotFound(f"no document {document_id}")
             record = serialization.loads(DocumentRecord, row["data"])
             if change(record):
-                data, status, _, updated_at = _row(record)[1:5]
+                _, data, status, review, _, updated_at = _row(record)
                 db.execute(
-                    "UPDATE records SET data = ?, status = ?, updated_at = ?,"
+                    "UPDATE records SET data = ?, status = ?, review = ?, updated_at = ?,"
                     " version = version + 1 WHERE id = ?",
-                    (data, status, updated_at, document_id),
+                    (data, status, review, updated_at, document_id),
                 )
             return record
 
@@ -77,18 +77,13 @@ class SqliteDocumentStore:
                     "INSERT INTO texts (document_id, text) VALUES (?, ?)", (document_id, text)
                 )
 
-    def delete(self, document_id: str) -> bool:
-        with self.transaction() as db:
-            db.execute("DELETE FROM terms WHERE document_id = ?", (document_id,))
-            db.execute("DELETE FROM texts WHERE document_id = ?", (document_id,))
-            return db.execute("DELETE FROM records WHERE id = ?", (document_id,)).rowcount == 1
 
-
-def _row(record: DocumentRecord) -> tuple[str, str, str, str, str]:
+def _row(record: DocumentRecord) -> tuple[str, str, str, str, str, str]:
     return (
         record.id,
         serialization.dumps(record),
         record.status.value,
+        record.review.status.value,
         serialization.to_dict(record.created_at),
         serialization.to_dict(record.updated_at),
     )

@@ -27,7 +27,7 @@ def run_job(pipeline: Pipeline, queue: JobQueue, job: QueuedJob) -> str:
     """Process one job and settle it; returns the outcome."""
     try:
         identified = pipeline.identify(
-            job.source, job.name, reprocess=job.reprocess, resume=job.attempts > 1
+            job.source, job.name, reprocess=job.reprocess, resume=job.resume
         )
     except DocumentNotFound:
         queue.settle(job.number, None, FAILED, "the file vanished before it could be read")

@@ -29,7 +29,9 @@ class Job:
     action: str = PROCESS
     reason: str = ""
     reprocess: bool = False
-    resume: bool = False  # a local job interrupted by a crash, run again
+    # A local job that owns its record: an upload identified on arrival, or a job a
+    # crash interrupted (then its PROCESSING document starts again).
+    resume: bool = False
     text_job_id: str = ""  # asynchronous text detection
     text_status: str = ""
     polls: int = 0

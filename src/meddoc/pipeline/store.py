@@ -9,6 +9,7 @@ from datetime import datetime
 
 from meddoc import serialization
 from meddoc.integrity import check_document
+from meddoc.layout import layout_text
 from meddoc.model import (
     Category,
     CodeSystem,
@@ -62,6 +63,9 @@ def store_document(
 def assemble(job: Job, artifacts: Artifacts) -> Document:
     detection = artifacts.load(job, OCR, TextDetection)
     text = artifacts.load(job, LANGUAGE, TextResult)
+    # The stored pages lack their offsets into the text: lay them out again (the same
+    # function made the text, so the offsets agree).
+    layout_text(detection.pages)
     language = artifacts.load(job, TEXT_ANALYSIS, LanguageAnalysis)
     medical = artifacts.load(job, MEDICAL, MedicalAnalysis)
     engines = _unique_engines(

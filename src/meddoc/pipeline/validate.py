@@ -58,10 +58,15 @@ def validate(
 
 def _existing(job: Job, store: DocumentStore, now: datetime) -> Job:
     existing = store.update(job.document_id, records.add_source(job.source, now))
+    if job.resume and existing.status == Status.RECEIVED:
+        # This job owns the record it (or the upload that queued it) created.
+        job.action = PROCESS
+        job.attempt = existing.attempts
+        return job
     again = (
         existing.status == Status.FAILED
         or (job.reprocess and existing.status == Status.DONE)
-        or (job.resume and existing.status in (Status.RECEIVED, Status.PROCESSING))
+        or (job.resume and existing.status == Status.PROCESSING)
     )
     if again:
         restarted = store.update(job.document_id, records.restart(now))

@@ -1,0 +1,65 @@
+"""Exports through the API: JSON, CSV or a FHIR R4 Bundle of one or many documents,
+each export recorded in the documents' audit trails (with whether PHI went out)."""
+
+from __future__ import annotations
+
+import json
+
+from aws_lambda_powertools.event_handler import Response
+
+from meddoc.api.service import Actor, ReviewService
+from meddoc.api.views import ExportRequest
+from meddoc.errors import InvalidRequest
+from meddoc.exports.csv_export import export_csv
+from meddoc.exports.fhir import export_fhir
+from meddoc.exports.json_export import ExportItem, export_json
+from meddoc.privacy import mask_document
+
+MAX_DOCUMENTS = 500
+CONTENT_TYPES = {
+    "json": "application/json",
+    "csv": "text/csv; charset=utf-8",
+    "fhir": "application/fhir+json",
+}
+
+
+def export_documents(
+    service: ReviewService, actor: Actor, request: ExportRequest
+) -> Response[str]:
+    if request.format not in CONTENT_TYPES:
+        raise InvalidRequest("format must be json, csv or fhir")
+    ids = list(dict.fromkeys(request.ids))
+    if not ids or len(ids) > MAX_DOCUMENTS:
+        raise InvalidRequest(f"export 1 to {MAX_DOCUMENTS} documents at a time")
+    phi = request.include_phi or request.include_patient
+    # JSON carries whole texts, so PHI is masked in it unless asked for; CSV and FHIR
+    # leave PHI out by themselves (and need it unmasked to find it in free text).
+    masked = request.format == "json" and not phi
+    items = [_item(service, document_id, masked) for document_id in ids]
+    if request.format == "csv":
+        body = export_csv(items, include_phi=request.include_phi)
+    elif request.format == "fhir":
+        body = json.dumps(
+            export_fhir(items, include_patient=request.include_patient), ensure_ascii=False
+        )
+    else:
+        body = json.dumps(export_json(items), ensure_ascii=False)
+    for document_id in ids:
+        service.record_export(document_id, actor, request.format, phi)
+    name = f"meddoc-export.{'csv' if request.format == 'csv' else 'json'}"
+    return Response(
+        200,
+        content_type=CONTENT_TYPES[request.format],
+        body=body,
+        headers={
+            "Content-Disposition": f'attachment; filename="{name}"',
+            "Cache-Control": "private, no-store",
+        },
+    )
+
+
+def _item(service: ReviewService, document_id: str, masked: bool) -> ExportItem:
+    record, document, corrections = service.document(document_id)
+    if masked and document is not None:
+        document = mask_document(document)
+    return ExportItem(record, document, corrections)

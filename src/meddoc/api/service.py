@@ -1,0 +1,340 @@
+"""The review service: what reviewers can do with documents, over the ports. Every
+change is kept in the audit trail (who, when, before, after); corrections sit beside
+the machine result and never replace it; PHI stays masked until revealed on purpose."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Protocol
+
+from meddoc import __version__, serialization
+from meddoc.api.views import (
+    Accepted,
+    Deleted,
+    DocumentList,
+    DocumentView,
+    Health,
+    PageLink,
+    UploadIntent,
+)
+from meddoc.errors import Conflict, DocumentNotFound, InvalidRequest
+from meddoc.model import (
+    AuditEvent,
+    BoundingBox,
+    Correction,
+    CorrectionKind,
+    Document,
+    DocumentRecord,
+    MedicalEntity,
+    ReviewStatus,
+    Status,
+)
+from meddoc.pipeline.job import ResultsLayout
+from meddoc.pipeline.store import index_terms, searchable_text
+from meddoc.ports import BlobStore, DocumentQuery, DocumentStore, ReviewStore
+from meddoc.privacy import MASK, mask_document
+from meddoc.review import reviewed_document, reviewed_entities
+
+PAGE_IMAGE_URL = "/api/documents/{id}/pages/{number}/image"
+
+
+@dataclass(frozen=True, slots=True)
+class Actor:
+    """Who is calling: a user name (JWT subject/email, "api-key", or "local")."""
+
+    name: str
+
+
+class UploadGateway(Protocol):
+    def intent(self, name: str, size: int, content_type: str) -> UploadIntent: ...
+
+
+class Reprocessor(Protocol):
+    def reprocess(self, record: DocumentRecord) -> None: ...
+
+
+class Uploads(Protocol):
+    """Where originals live, so deleting a document can delete them too."""
+
+    def delete_original(self, record: DocumentRecord) -> int: ...
+
+
+@dataclass(frozen=True, slots=True)
+class PageImage:
+    """A page image: its bytes (local server, PHI boxes blacked out unless revealed),
+    or a short-lived URL of the original (AWS; the site draws the PHI boxes)."""
+
+    content_type: str
+    body: bytes = b""
+    url: str = ""
+
+
+class PageImages(Protocol):
+    def image(
+        self, record: DocumentRecord, number: int, redact: list[BoundingBox]
+    ) -> PageImage: ...
+
+
+@dataclass
+class ReviewService:
+    store: DocumentStore
+    reviews: ReviewStore
+    blobs: BlobStore
+    layout: ResultsLayout
+    uploads: UploadGateway
+    reprocessor: Reprocessor
+    originals: Uploads
+    images: PageImages
+    now: Callable[[], datetime]
+    mode: str = "local"
+
+    # --- reading ------------------------------------------------------------------------
+
+    def health(self) -> Health:
+        return Health("ok", __version__, self.mode, self.reviews.count_by_status())
+
+    def search(self, query: DocumentQuery) -> DocumentList:
+        page = self.reviews.search(query)
+        return DocumentList(page.records, page.next_cursor)
+
+    def view(self, document_id: str, actor: Actor, reveal: bool = False) -> DocumentView:
+        record = self._record(document_id)
+        document = self._document(record)
+        corrections = self.reviews.corrections(document_id)
+        if reveal:
+            self._audit(document_id, "REVEAL_PHI", actor)
+        entities = _reviewed(document, corrections) if document else []
+        if document is not None and not reveal:
+            document = mask_document(document)
+            entities = _masked_entities(entities, document)
+        pages = [
+            PageLink(
+                p.number, PAGE_IMAGE_URL.format(id=document_id, number=p.number), p.width, p.height
+            )
+            for p in (document.pages if document else [])
+        ]
+        return DocumentView(
+            record,
+            document,
+            entities,
+            corrections,
+            self.reviews.audit(document_id),
+            pages,
+            phi_revealed=reveal,
+        )
+
+    def page_image(
+        self, document_id: str, number: int, actor: Actor, reveal: bool = False
+    ) -> PageImage:
+        record = self._record(document_id)
+        document = self._document(record)
+        if document is None and not reveal:
+            # Without OCR there is no telling where PHI is on the page.
+            raise Conflict("this document was not processed; reveal PHI to see its pages")
+        if not 1 <= number <= max(record.page_count, 1):
+            raise DocumentNotFound(f"the document has no page {number}")
+        redact: list[BoundingBox] = []
+        if reveal:
+            self._audit(document_id, "REVEAL_PHI", actor, note=f"page {number} image")
+        elif document is not None:
+            redact = phi_boxes(mask_document(document), number)
+        return self.images.image(record, number, redact)
+
+    def document(
+        self, document_id: str
+    ) -> tuple[DocumentRecord, Document | None, list[Correction]]:
+        record = self._record(document_id)
+        return record, self._document(record), self.reviews.corrections(document_id)
+
+    # --- reviewing ----------------------------------------------------------------------
+
+    def review(
+        self, document_id: str, actor: Actor, status: ReviewStatus, note: str = ""
+    ) -> DocumentRecord:
+        record = self._record(document_id)
+        if record.status != Status.DONE and status == ReviewStatus.APPROVED:
+            raise Conflict(f"a {record.status.value} document cannot be approved")
+        before = serialization.to_dict(record.review)
+        moment = self.now()
+
+        def change(rec: DocumentRecord) -> bool:
+            rec.review.status = status
+            rec.review.reviewer = actor.name
+            rec.review.reviewed_at = moment
+            rec.updated_at = moment
+            return True
+
+        updated = self.store.update(document_id, change)
+        action = {
+            ReviewStatus.APPROVED: "APPROVE",
+            ReviewStatus.FLAGGED: "FLAG",
+            ReviewStatus.UNREVIEWED: "UNREVIEW",
+        }[status]
+        self._audit(
+            document_id, action, actor, before, serialization.to_dict(updated.review), note
+        )
+        return updated
+
+    def note(self, document_id: str, actor: Actor, text: str) -> AuditEvent:
+        self._record(document_id)
+        if not text.strip():
+            raise InvalidRequest("a note needs some text")
+        return self._audit(document_id, "NOTE", actor, note=text.strip())
+
+    def correct(
+        self,
+        document_id: str,
+        actor: Actor,
+        kind: CorrectionKind,
+        entity_id: int | None,
+        entity: MedicalEntity | None,
+        note: str = "",
+    ) -> Correction:
+        record = self._record(document_id)
+        document = self._document(record)
+        if document is None or document.medical is None:
+            raise Conflict("only a processed (DONE) document has entities to correct")
+        corrections = self.reviews.corrections(document_id)
+        current = {e.id: e for e in _reviewed(document, corrections)}
+        before = _check_correction(kind, entity_id, entity, current, document)
+        correction = Correction(
+            id=uuid.uuid4().hex,
+            document_id=document_id,
+            kind=kind,
+            actor=actor.name,
+            at=self.now(),
+            entity_id=entity_id,
+            entity=entity,
+            note=note,
+        )
+        self.reviews.add_correction(correction)
+        after = serialization.to_dict(entity) if entity is not None else None
+        self._audit(document_id, kind.value, actor, before, after, note)
+        reviewed = reviewed_document(document, [*corrections, correction])
+        self.store.index(document_id, index_terms(reviewed), searchable_text(reviewed))
+        return correction
+
+    def record_export(
+        self, document_id: str, actor: Actor, format_name: str, with_phi: bool
+    ) -> None:
+        note = f"{format_name} export" + (" including PHI" if with_phi else "")
+        self._audit(document_id, "EXPORT_PHI" if with_phi else "EXPORT", actor, note=note)
+
+    # --- files --------------------------------------------------------------------------
+
+    def upload_intent(self, name: str, size: int, content_type: str) -> UploadIntent:
+        if not name.strip() or "/" in name or "\\" in name or name in (".", ".."):
+            raise InvalidRequest("give the file's own name, without folders")
+        if size <= 0:
+            raise InvalidRequest("the file is empty")
+        return self.uploads.intent(name.strip(), size, content_type)
+
+    def reprocess(self, document_id: str, actor: Actor) -> Accepted:
+        record = self._record(document_id)
+        if record.status in (Status.RECEIVED, Status.PROCESSING):
+            raise Conflict("the document is being processed already")
+        self.reprocessor.reprocess(record)
+        self._audit(document_id, "REPROCESS", actor)
+        return Accepted(document_id, "RECEIVED", "queued for processing again")
+
+    def delete(self, document_id: str, actor: Actor) -> Deleted:
+        """Everything about the document goes (original, results, record, index, audit
+        and corrections); one content-free event records that it was deleted."""
+        record = self._record(document_id)
+        objects = self.originals.delete_original(record)
+        objects += self.blobs.delete_prefix(self.layout.bucket, self.layout.prefix(document_id))
+        self.reviews.delete(document_id)
+        self._audit(document_id, "DELETE", actor)
+        return Deleted(document_id, objects)
+
+    # --- helpers ------------------------------------------------------------------------
+
+    def _record(self, document_id: str) -> DocumentRecord:
+        record = self.store.get(document_id)
+        if record is None:
+            raise DocumentNotFound(f"no document {document_id}")
+        return record
+
+    def _document(self, record: DocumentRecord) -> Document | None:
+        if record.status != Status.DONE or record.result is None:
+            return None
+        return serialization.loads(Document, self.blobs.read(record.result))
+
+    def _audit(
+        self,
+        document_id: str,
+        action: str,
+        actor: Actor,
+        before: Any = None,
+        after: Any = None,
+        note: str = "",
+    ) -> AuditEvent:
+        event = AuditEvent(
+            id=uuid.uuid4().hex,
+            document_id=document_id,
+            action=action,
+            actor=actor.name,
+            at=self.now(),
+            before=before,
+            after=after,
+            note=note,
+        )
+        self.reviews.add_audit(event)
+        return event
+
+
+def _check_correction(
+    kind: CorrectionKind,
+    entity_id: int | None,
+    entity: MedicalEntity | None,
+    current: dict[int, MedicalEntity],
+    document: Document,
+) -> dict[str, Any] | None:
+    """The entity's state before the correction; InvalidRequest when it cannot apply."""
+    needs_target = kind in (CorrectionKind.CORRECT, CorrectionKind.REMOVE)
+    if needs_target and (entity_id is None or entity_id not in current):
+        raise InvalidRequest(f"no entity {entity_id} in this document")
+    if kind in (CorrectionKind.CORRECT, CorrectionKind.ADD):
+        if entity is None:
+            raise InvalidRequest("give the entity as it should be")
+        text = document.analysed_text(
+            document.medical.text_source if document.medical else "original"
+        )
+        if not 0 <= entity.begin < entity.end <= len(text):
+            raise InvalidRequest("the entity's offsets are outside the text")
+        if text[entity.begin : entity.end] != entity.text:
+            raise InvalidRequest("the entity's text does not match the text at its offsets")
+    if entity_id is not None and entity_id in current:
+        before: dict[str, Any] = serialization.to_dict(current[entity_id])
+        return before
+    return None
+
+
+def _reviewed(document: Document, corrections: list[Correction]) -> list[MedicalEntity]:
+    return reviewed_entities(document.medical.entities if document.medical else [], corrections)
+
+
+def phi_boxes(masked: Document, number: int) -> list[BoundingBox]:
+    """Boxes of the masked words on a page: what must be blacked out of its image."""
+    return [
+        word.geometry.box
+        for page in masked.pages
+        if page.number == number
+        for line in page.lines
+        for word in line.words
+        if MASK in word.text
+    ]
+
+
+def _masked_entities(entities: list[MedicalEntity], masked: Document) -> list[MedicalEntity]:
+    """The reviewed entities with PHI text masked like the document's own."""
+    source = masked.medical.text_source if masked.medical else "original"
+    text = masked.analysed_text(source)
+    for entity in entities:
+        entity.text = text[entity.begin : entity.end] or entity.text
+        for attribute in entity.attributes:
+            attribute.text = text[attribute.begin : attribute.end] or attribute.text
+    return entities

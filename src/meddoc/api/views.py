@@ -1,0 +1,128 @@
+"""What the API returns: small dataclasses around the model, so the published OpenAPI
+document describes every response exactly."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from meddoc.model import (
+    AuditEvent,
+    Category,
+    CodeSystem,
+    Correction,
+    CorrectionKind,
+    Document,
+    DocumentRecord,
+    MedicalEntity,
+    ReviewStatus,
+)
+
+
+@dataclass(slots=True)
+class DocumentList:
+    items: list[DocumentRecord]
+    next_cursor: str | None = None
+
+
+@dataclass(slots=True)
+class PageLink:
+    number: int
+    image_url: str
+    width: int | None = None
+    height: int | None = None
+
+
+@dataclass(slots=True)
+class DocumentView:
+    """One document for review. `document` is the machine result (PHI masked unless
+    `phi_revealed`); `entities` is the reviewed view (corrections applied)."""
+
+    record: DocumentRecord
+    document: Document | None
+    entities: list[MedicalEntity]
+    corrections: list[Correction]
+    audit: list[AuditEvent]
+    pages: list[PageLink]
+    phi_revealed: bool = False
+
+
+@dataclass(slots=True)
+class UploadIntent:
+    """How to send a file: POST with `fields` as form fields then the file (S3
+    presigned POST), or PUT of the raw bytes (local server)."""
+
+    method: str
+    url: str
+    key: str
+    fields: dict[str, str] = field(default_factory=dict)
+    max_bytes: int = 0
+
+
+@dataclass(slots=True)
+class Health:
+    status: str
+    version: str
+    mode: str
+    documents: dict[str, int]
+
+
+@dataclass(slots=True)
+class Accepted:
+    document_id: str
+    status: str
+    message: str = ""
+
+
+@dataclass(slots=True)
+class Deleted:
+    document_id: str
+    objects: int
+
+
+@dataclass(slots=True)
+class ReviewRequest:
+    status: ReviewStatus
+    note: str = ""
+
+
+@dataclass(slots=True)
+class NoteRequest:
+    text: str
+
+
+@dataclass(slots=True)
+class EntityInput:
+    """An entity as a reviewer states it; offsets point into the analysed text."""
+
+    text: str
+    begin: int
+    end: int
+    category: Category
+    type: str
+    code: str = ""
+    code_system: CodeSystem = CodeSystem.ICD10CM
+    code_description: str = ""
+    negated: bool = False
+
+
+@dataclass(slots=True)
+class CorrectionRequest:
+    kind: CorrectionKind
+    entity_id: int | None = None
+    entity: EntityInput | None = None
+    note: str = ""
+
+
+@dataclass(slots=True)
+class UploadRequest:
+    name: str
+    size: int
+    content_type: str = "application/octet-stream"
+
+
+@dataclass(slots=True)
+class ExportRequest:
+    ids: list[str]
+    format: str = "json"  # json | csv | fhir
+    include_phi: bool = False
+    include_patient: bool = False

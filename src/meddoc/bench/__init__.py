@@ -1,0 +1,1 @@
+"""Benchmarks: commands that print accuracy and speed figures against real reference data."""

@@ -1,0 +1,126 @@
+"""The FHIR R4 (4.0.1) export: a Bundle of plain JSON-ready dicts (no FHIR library, so the
+Lambda layer stays lean), with deterministic urn:uuid ids so re-exports match."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime
+from typing import Any
+
+from meddoc.exports.fhir_clinical import ResourceContext, clinical_resource
+from meddoc.exports.fhir_patient import Redactor, patient_resource
+from meddoc.exports.reviewed import ExportItem, ReviewedItem, reviewed_item
+from meddoc.model import ReviewStatus, Status
+
+FHIR_VERSION = "4.0.1"  # for a Content-Type's fhirVersion parameter (4.0)
+DOCUMENT_SYSTEM = "urn:meddoc:document-sha256"
+# The patient a document is about, known only as "the subject of document <sha256>".
+SUBJECT_SYSTEM = "urn:meddoc:document-subject"
+# Fixed namespace: the same document and entity always get the same resource id.
+_NAMESPACE = uuid.UUID("3c0b8f0e-7d0a-5e59-9f4c-6d65646f6668")
+
+
+def export_fhir(
+    items: list[ExportItem],
+    include_patient: bool = False,
+    base_url: str = "",
+    exported_at: datetime | None = None,
+) -> dict[str, Any]:
+    """A Bundle of type "collection": a set of resources handed over for the receiver to
+    read or store as it sees fit. Not "transaction": that asks a server to apply request
+    entries atomically, and these machine-read, at best reviewed resources should not
+    be written into a clinical record by an export without a person deciding to.
+    Not "document" either: that needs a signed-off Composition nobody wrote."""
+    entries: list[dict[str, Any]] = []
+    for item in items:
+        entries += _document_entries(reviewed_item(item), include_patient, base_url)
+    return {
+        "resourceType": "Bundle",
+        "type": "collection",
+        "timestamp": _instant(exported_at or datetime.now(UTC)),
+        "entry": entries,
+    }
+
+
+def resource_id(document_id: str, part: str | int) -> str:
+    """The deterministic id of one resource of a document ("document", "patient" or an
+    entity id)."""
+    return str(uuid.uuid5(_NAMESPACE, f"{document_id}/{part}"))
+
+
+def _document_entries(
+    item: ReviewedItem, include_patient: bool, base_url: str
+) -> list[dict[str, Any]]:
+    document_id = item.record.id
+    subject_identifier = {"system": SUBJECT_SYSTEM, "value": document_id}
+    patient_id = resource_id(document_id, "patient")
+    with_patient = include_patient and item.document is not None
+    if with_patient:
+        subject: dict[str, Any] = {"reference": _url(patient_id)}
+    else:
+        # Condition.subject is required (1..1). Without a Patient resource we refer to
+        # the patient logically, by an identifier that says "the subject of this
+        # document" and carries no PHI; FHIR allows a Reference by identifier alone.
+        subject = {"type": "Patient", "identifier": subject_identifier}
+    document_url = _url(resource_id(document_id, "document"))
+    context = ResourceContext(
+        document_id=document_id,
+        document_reference={"reference": document_url},
+        subject=subject,
+        approved=item.record.review.status == ReviewStatus.APPROVED,
+        redact=Redactor([]) if with_patient else Redactor.for_item(item),
+    )
+    entries = [
+        _entry(resource_id(document_id, "document"), _document_reference(item, context, base_url))
+    ]
+    if with_patient:
+        entries.append(_entry(patient_id, patient_resource(item, subject_identifier)))
+    for entity in item.entities:
+        resource = clinical_resource(entity, item.origin(entity), context)
+        if resource is not None:
+            entries.append(_entry(resource_id(document_id, entity.id), resource))
+    return entries
+
+
+def _document_reference(
+    item: ReviewedItem, context: ResourceContext, base_url: str
+) -> dict[str, Any]:
+    record = item.record
+    name = context.redact(record.name)
+    attachment: dict[str, Any] = {"size": record.size}
+    if record.content_type:  # a rejected upload has no known type
+        attachment["contentType"] = record.content_type
+    if name:
+        attachment["title"] = name
+    if base_url:
+        attachment["url"] = f"{base_url.rstrip('/')}/api/documents/{record.id}/pages/1/image"
+    approved = context.approved and record.status == Status.DONE
+    reference: dict[str, Any] = {
+        "resourceType": "DocumentReference",
+        "identifier": [{"system": DOCUMENT_SYSTEM, "value": record.id}],
+        "status": "current",
+        "docStatus": "final" if approved else "preliminary",
+        "subject": context.subject,
+        "date": _instant(record.created_at),
+        "content": [{"attachment": attachment}],
+    }
+    if name:
+        reference["description"] = name
+    return reference
+
+
+def _entry(resource_uuid: str, resource: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "fullUrl": _url(resource_uuid),
+        "resource": {"resourceType": resource["resourceType"], "id": resource_uuid, **resource},
+    }
+
+
+def _url(resource_uuid: str) -> str:
+    return f"urn:uuid:{resource_uuid}"
+
+
+def _instant(moment: datetime) -> str:
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")

@@ -1,0 +1,204 @@
+"""The FHIR Patient a document's detected PHI describes (only when a user asks for it),
+and the redaction that keeps PHI out of every other FHIR resource."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from datetime import date
+from typing import Any
+
+from meddoc.exports.reviewed import ReviewedItem, phi_entities
+from meddoc.model import MedicalEntity
+
+# A label is looked for this far back on the entity's line ("DOB: ", "Physician: Dr. ").
+_LABEL_REACH = 32
+# The last of these words before a PHI entity says whose it is. Comprehend Medical's
+# NAME, ADDRESS (facilities too), PHONE_OR_FAX and ID cover clinicians and clinics as
+# well as the patient, so anything a provider word labels stays out of the Patient.
+_PROVIDER = (
+    r"dr|dra|doctor|physician|provider|md|referring|clinic|hospital|office|fax|npi|dea"
+    r"|license|medico|clinica|consultorio|colegiado|firma|signed|signature|facility"
+)
+_PATIENT = r"patient|pt|name|nombre|paciente|apellidos?"
+_BIRTH = r"dob|d\.o\.b|date of birth|birth ?date|born|fecha de nacimiento|f\. ?nac\w*|nacimiento"
+_ADDRESS = r"address|addr|home|residence|direccion|domicilio"
+_LABEL = re.compile(
+    rf"\b(?:(?P<provider>{_PROVIDER})|(?P<birth>{_BIRTH})|(?P<patient>{_PATIENT})"
+    rf"|(?P<address>{_ADDRESS}))\b"
+)
+_MONTHS = {
+    name: number
+    for number, names in enumerate(
+        (
+            ("january", "jan", "enero", "ene"),
+            ("february", "feb", "febrero"),
+            ("march", "mar", "marzo"),
+            ("april", "apr", "abril", "abr"),
+            ("may", "mayo"),
+            ("june", "jun", "junio"),
+            ("july", "jul", "julio"),
+            ("august", "aug", "agosto", "ago"),
+            ("september", "sep", "sept", "septiembre", "setiembre", "set"),
+            ("october", "oct", "octubre"),
+            ("november", "nov", "noviembre"),
+            ("december", "dec", "diciembre", "dic"),
+        ),
+        start=1,
+    )
+    for name in names
+}
+_ISO = re.compile(r"(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})")
+_NUMERIC = re.compile(r"(\d{1,2})[-/.](\d{1,2})[-/.](\d{4}|\d{2})")
+_MONTH_FIRST = re.compile(r"([a-z]+)\.? (\d{1,2}),? (\d{4})")
+_DAY_FIRST = re.compile(r"(\d{1,2}) (?:de )?([a-z]+)\.?,? (?:de |del )?(\d{4})")
+
+
+def patient_resource(item: ReviewedItem, subject_identifier: dict[str, str]) -> dict[str, Any]:
+    """A Patient with the document-derived identifier plus what the PHI labels say."""
+    labelled = [(entity, _label(item, entity)) for entity in phi_entities(item)]
+    kept = [(e, label) for e, label in labelled if label != "provider"]
+    resource: dict[str, Any] = {
+        "resourceType": "Patient",
+        "identifier": [subject_identifier, *_identifiers(kept)],
+    }
+    # One patient per document: the patient-labelled name, else the first unlabelled one.
+    names = sorted(
+        (pair for pair in kept if pair[0].type == "NAME" and pair[0].text.strip()),
+        key=lambda pair: pair[1] != "patient",
+    )
+    if names:
+        resource["name"] = [{"text": names[0][0].text.strip()}]
+    telecom = _telecom(kept)
+    if telecom:
+        resource["telecom"] = telecom
+    birth = _birth_date(item, kept)
+    if birth:
+        resource["birthDate"] = birth
+    addresses = _unique(
+        e.text
+        for e, label in kept
+        if e.type == "ADDRESS" and (label == "address" or e.text[:1].isdigit())
+    )
+    if addresses:
+        resource["address"] = [{"text": text} for text in addresses]
+    return resource
+
+
+def _identifiers(kept: list[tuple[MedicalEntity, str]]) -> list[dict[str, str]]:
+    return [{"value": text} for text in _unique(e.text for e, _ in kept if e.type == "ID")]
+
+
+def _telecom(kept: list[tuple[MedicalEntity, str]]) -> list[dict[str, str]]:
+    phones = _unique(e.text for e, _ in kept if e.type in ("PHONE_OR_FAX", "PHONE"))
+    emails = _unique(e.text for e, _ in kept if e.type == "EMAIL")
+    # cpt-2: a ContactPoint with a value needs a system.
+    return [{"system": "phone", "value": p} for p in phones] + [
+        {"system": "email", "value": e} for e in emails
+    ]
+
+
+def _birth_date(item: ReviewedItem, kept: list[tuple[MedicalEntity, str]]) -> str | None:
+    language = item.document.language if item.document else None
+    day_first = language is not None and language.language.code != "en"
+    for entity, label in kept:
+        if entity.type == "DATE" and label == "birth":
+            parsed = parse_birth_date(entity.text, day_first)
+            if parsed:
+                return parsed
+    return None
+
+
+def parse_birth_date(text: str, day_first: bool = False) -> str | None:
+    """An ISO date from a written birth date, or None when it cannot be read for sure."""
+    cleaned = _fold(text).strip()
+    if match := _ISO.fullmatch(cleaned):
+        year, month, day = (int(g) for g in match.groups())
+        return _valid(year, month, day)
+    if match := _NUMERIC.fullmatch(cleaned):
+        first, second, year = (int(g) for g in match.groups())
+        year = _full_year(year, len(match.group(3)))
+        if first > 12 or (day_first and second <= 12):
+            return _valid(year, second, first)
+        return _valid(year, first, second)
+    if match := _MONTH_FIRST.fullmatch(cleaned):
+        named = _MONTHS.get(match.group(1))
+        return _valid(int(match.group(3)), named, int(match.group(2))) if named else None
+    if match := _DAY_FIRST.fullmatch(cleaned):
+        named = _MONTHS.get(match.group(2))
+        return _valid(int(match.group(3)), named, int(match.group(1))) if named else None
+    return None
+
+
+def _full_year(year: int, digits: int) -> int:
+    if digits == 4:
+        return year
+    # A birth year is in the past: "85" is 1985, "07" is 2007 (while it has passed).
+    this_year = date.today().year
+    return 2000 + year if 2000 + year <= this_year else 1900 + year
+
+
+def _valid(year: int, month: int, day: int) -> str | None:
+    try:
+        born = date(year, month, day)
+    except ValueError:
+        return None
+    return born.isoformat() if born <= date.today() else None
+
+
+def _label(item: ReviewedItem, entity: MedicalEntity) -> str:
+    """Which label (provider, birth, patient, address) stands last before the entity on
+    its line, or "" when none does."""
+    if item.document is None:
+        return ""
+    try:
+        text = item.document.analysed_text(item.text_source)
+    except ValueError:
+        return ""
+    before = text[max(0, entity.begin - _LABEL_REACH) : max(0, entity.begin)]
+    before = _fold(before.rsplit("\n", 1)[-1])
+    found = [m.lastgroup or "" for m in _LABEL.finditer(before)]
+    return found[-1] if found else ""
+
+
+def _fold(text: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", text.lower())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def _unique(texts: Any) -> list[str]:
+    seen: dict[str, str] = {}
+    for text in texts:
+        seen.setdefault(text.casefold().strip(), text.strip())
+    return [t for t in seen.values() if t]
+
+
+class Redactor:
+    """Replaces detected PHI inside free text (a file name, an entity's text) with a
+    marker, so a bundle without a Patient carries no PHI either."""
+
+    MARK = "[PHI]"
+
+    def __init__(self, phi_texts: list[str]) -> None:
+        # Very short PHI ("45" as an age) would blank out doses and values that merely
+        # share the digits; such fragments identify nobody on their own.
+        texts = sorted(
+            {t.strip() for t in phi_texts if sum(c.isalnum() for c in t) >= 3},
+            key=len,
+            reverse=True,
+        )
+        alternatives = "|".join(re.escape(t) for t in texts)
+        self._pattern = (
+            re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)", re.IGNORECASE) if texts else None
+        )
+
+    @classmethod
+    def for_item(cls, item: ReviewedItem) -> Redactor:
+        texts = [e.text for e in phi_entities(item)]
+        if item.document is not None and item.document.language is not None:
+            texts += [p.text for p in item.document.language.pii]
+        return cls(texts)
+
+    def __call__(self, text: str) -> str:
+        """The text redacted and stripped (FHIR strings carry no outer whitespace)."""
+        return (self._pattern.sub(self.MARK, text) if self._pattern else text).strip()

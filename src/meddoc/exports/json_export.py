@@ -1,0 +1,32 @@
+"""The JSON export: each record with its reviewed document, the machine's entities and the
+reviewers' corrections side by side, so no machine result is ever lost to a correction."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from meddoc.exports.reviewed import ExportItem, ReviewedItem, reviewed_item
+from meddoc.serialization import to_dict
+
+__all__ = ["ExportItem", "export_json"]
+
+
+def export_json(items: list[ExportItem], exported_at: datetime | None = None) -> dict[str, Any]:
+    moment = exported_at or datetime.now(UTC)
+    return {
+        "exported_at": to_dict(moment),
+        "documents": [_document(reviewed_item(item), item) for item in items],
+    }
+
+
+def _document(reviewed: ReviewedItem, item: ExportItem) -> dict[str, Any]:
+    return {
+        "record": to_dict(reviewed.record),
+        "document": to_dict(reviewed.document) if reviewed.document is not None else None,
+        "machine_entities": to_dict(reviewed.machine_entities),
+        "corrections": to_dict(item.corrections),
+        # str keys: JSON objects cannot have integer keys
+        "entity_origins": {str(e.id): reviewed.origin(e).value for e in reviewed.entities},
+        "removed_entity_ids": reviewed.removed_entity_ids,
+    }

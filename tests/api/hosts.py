@@ -1,0 +1,108 @@
+"""The two hosts of the review API behind one test interface: the local server over
+real HTTP, and the API Lambda handler fed API Gateway events (tests/api/lambda_host.py).
+Every test in this folder runs against both."""
+
+from __future__ import annotations
+
+import http.client
+import json as jsonlib
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Protocol
+
+from meddoc.local.runtime import LocalRuntime
+from meddoc.local.serving import build_server
+from meddoc.local.settings import UPLOADS, LocalSettings
+from meddoc.pipeline.runner import Pipeline
+from tests.api.seed import ScriptedTextDetector, Seeded, SeedMedicalAnalyzer, seed
+from tests.fakes import FakeLanguageAnalyzer, FakeLanguageDetector, FakeTranslator
+
+TOKEN = "test-token-7f3a"
+
+
+@dataclass
+class Response:
+    status: int
+    headers: dict[str, str]
+    body: bytes
+
+    def json(self) -> Any:
+        return jsonlib.loads(self.body)
+
+
+class Host(Protocol):
+    kind: str  # "local" | "lambda"
+    seeded: Seeded
+
+    def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        token: str | None = TOKEN,
+        json: Any = None,
+        body: bytes | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> Response: ...
+
+
+def fake_pipeline(pipeline: Pipeline) -> Pipeline:
+    """The pipeline with the engines replaced by the seeding fakes."""
+    pipeline.detector = ScriptedTextDetector()
+    pipeline.language_detector = FakeLanguageDetector()
+    pipeline.translator = FakeTranslator()
+    pipeline.language_analyzer = FakeLanguageAnalyzer()
+    pipeline.medical_analyzer = SeedMedicalAnalyzer()
+    return pipeline
+
+
+class LocalHost:
+    kind = "local"
+
+    def __init__(self, port: int, seeded: Seeded, runtime: LocalRuntime) -> None:
+        self.port = port
+        self.seeded = seeded
+        self.runtime = runtime
+
+    def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        token: str | None = TOKEN,
+        json: Any = None,
+        body: bytes | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> Response:
+        sent = dict(headers or {})
+        if token:
+            sent["Authorization"] = f"Bearer {token}"
+        if json is not None:
+            body = jsonlib.dumps(json).encode()
+            sent.setdefault("Content-Type", "application/json")
+        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
+        try:
+            connection.request(method, path, body=body, headers=sent)
+            reply = connection.getresponse()
+            return Response(
+                reply.status, {k.lower(): v for k, v in reply.getheaders()}, reply.read()
+            )
+        finally:
+            connection.close()
+
+
+@contextmanager
+def local_host(data_dir: Path) -> Iterator[LocalHost]:
+    settings = LocalSettings(data_dir=data_dir, port=0, workers=1)
+    server, runtime = build_server(settings, TOKEN)
+    seeded = seed(fake_pipeline(runtime.pipeline), UPLOADS)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield LocalHost(server.server_address[1], seeded, runtime)
+    finally:
+        server.shutdown()
+        server.server_close()

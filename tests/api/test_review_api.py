@@ -1,0 +1,399 @@
+"""The review API's contract, run against both hosts (see conftest.py)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from typing import Any
+
+import pytest
+
+from tests.api.hosts import Host
+from tests.documents import png_bytes
+from tests.exports.fhir_r4 import validate_bundle
+
+MASK = "\u2588"
+
+
+def view(host: Host, document_id: str) -> dict[str, Any]:
+    reply = host.request("GET", f"/api/documents/{document_id}")
+    assert reply.status == 200, reply.body
+    loaded: dict[str, Any] = reply.json()
+    return loaded
+
+
+def entity(document_view: dict[str, Any], text: str) -> dict[str, Any]:
+    found = [e for e in document_view["entities"] if e["text"] == text]
+    assert found, [e["text"] for e in document_view["entities"]]
+    return found[0]
+
+
+def listed(host: Host, query: str) -> list[str]:
+    reply = host.request("GET", f"/api/documents?{query}")
+    assert reply.status == 200, reply.body
+    return [item["id"] for item in reply.json()["items"]]
+
+
+# --- authentication --------------------------------------------------------------------
+
+
+def test_every_route_refuses_a_request_without_credentials(host: Host) -> None:
+    schema = host.request("GET", "/api/openapi.json").json()
+    document_id = host.seeded.note_id
+    checked = 0
+    for path, operations in schema["paths"].items():
+        concrete = re.sub(r"\{document_id\}", document_id, path)
+        concrete = re.sub(r"\{number\}", "1", concrete)
+        concrete = re.sub(r"\{\w+\}", "x", concrete)
+        for method in operations:
+            reply = host.request(method.upper(), concrete, token=None, json={})
+            assert reply.status == 401, (method, path, reply.status)
+            checked += 1
+    assert checked >= 14
+
+
+def test_a_wrong_token_is_refused_with_the_error_shape(host: Host) -> None:
+    reply = host.request("GET", "/api/health", token="not-the-token")
+    assert reply.status == 401
+    assert set(reply.json()["error"]) == {"code", "message"}
+
+
+# --- listing and search ----------------------------------------------------------------
+
+
+def test_health_counts_documents_by_status(host: Host) -> None:
+    health = host.request("GET", "/api/health").json()
+    assert health["status"] == "ok"
+    assert health["documents"] == {"DONE": 25, "FAILED": 1}
+
+
+def test_the_list_pages_newest_first_through_every_document_once(host: Host) -> None:
+    seen: list[dict[str, Any]] = []
+    cursor = ""
+    for _ in range(10):
+        reply = host.request("GET", f"/api/documents?limit=10{cursor}")
+        assert reply.status == 200
+        page = reply.json()
+        assert len(page["items"]) <= 10
+        seen += page["items"]
+        if not page["next_cursor"]:
+            break
+        cursor = f"&cursor={page['next_cursor']}"
+    ids = [item["id"] for item in seen]
+    assert sorted(ids) == sorted(host.seeded.ids)
+    created = [item["created_at"] for item in seen]
+    assert created == sorted(created, reverse=True)
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("status=FAILED", "failed"),
+        ("q=metformin", "note"),
+        ("entity=diabetes", "note"),
+        ("entity=diabetes&category=MEDICAL_CONDITION", "note"),
+        ("code=E11.9", "note"),
+    ],
+)
+def test_filters_find_exactly_the_matching_documents(
+    host: Host, query: str, expected: str
+) -> None:
+    wanted = host.seeded.failed_id if expected == "failed" else host.seeded.note_id
+    assert listed(host, query) == [wanted]
+
+
+def test_phi_is_never_searchable(host: Host) -> None:
+    assert listed(host, "entity=john") == []
+
+
+def test_a_forged_cursor_is_a_bad_request(host: Host) -> None:
+    reply = host.request("GET", "/api/documents?cursor=bm90LWEtY3Vyc29y")
+    assert reply.status == 400
+    assert reply.json()["error"]["code"] == "InvalidRequest"
+
+
+# --- one document ----------------------------------------------------------------------
+
+
+def test_phi_is_masked_until_revealed_and_revealing_is_audited(host: Host) -> None:
+    masked = view(host, host.seeded.note_id)
+    assert "John Smith" not in str(masked)
+    assert MASK * 4 in masked["document"]["text"]
+    assert masked["phi_revealed"] is False
+    revealed = host.request("POST", f"/api/documents/{host.seeded.note_id}/reveal").json()
+    assert "Patient: John Smith" in revealed["document"]["text"]
+    assert revealed["phi_revealed"] is True
+    actions = [e["action"] for e in view(host, host.seeded.note_id)["audit"]]
+    assert actions == ["REVEAL_PHI"]
+
+
+def test_a_document_view_has_its_pages_entities_and_codes(host: Host) -> None:
+    document_view = view(host, host.seeded.note_id)
+    assert document_view["record"]["status"] == "DONE"
+    assert [p["number"] for p in document_view["pages"]] == [1]
+    diabetes = entity(document_view, "diabetes")
+    assert diabetes["concepts"][0]["code"] == "E11.9"
+    assert entity(document_view, "chest pain")["traits"][0]["name"] == "NEGATION"
+    words = document_view["document"]["pages"][0]["lines"][1]["words"]
+    assert words[0]["geometry"]["box"]["left"] == pytest.approx(0.1)
+
+
+def test_a_failed_document_shows_its_reason_and_no_result(host: Host) -> None:
+    document_view = view(host, host.seeded.failed_id)
+    assert document_view["record"]["status"] == "FAILED"
+    assert "PNG image is truncated" in document_view["record"]["failure"]["reason"]
+    assert document_view["document"] is None
+
+
+def test_page_images_come_masked_or_as_a_short_lived_link(host: Host) -> None:
+    reply = host.request("GET", f"/api/documents/{host.seeded.note_id}/pages/1/image")
+    if host.kind == "local":
+        assert reply.status == 200
+        assert reply.headers["content-type"] == "image/jpeg"
+        assert reply.body[:2] == b"\xff\xd8"
+    else:
+        assert reply.status == 302
+        assert "X-Amz-Signature=" in reply.headers["location"]
+    assert reply.headers["cache-control"] == "private, no-store"
+    missing = host.request("GET", f"/api/documents/{host.seeded.note_id}/pages/2/image")
+    assert missing.status == 404
+
+
+def test_an_unprocessed_page_is_shown_only_after_revealing(host: Host) -> None:
+    path = f"/api/documents/{host.seeded.failed_id}/pages/1/image"
+    assert host.request("GET", path).status == 409
+
+
+def test_unknown_documents_and_routes_answer_404_in_the_error_shape(host: Host) -> None:
+    for path in ("/api/documents/" + "0" * 64, "/api/nothing-here"):
+        reply = host.request("GET", path)
+        assert reply.status == 404
+        assert set(reply.json()["error"]) == {"code", "message"}
+
+
+# --- reviewing -------------------------------------------------------------------------
+
+
+def test_approving_and_flagging_are_kept_in_the_audit_trail(host: Host) -> None:
+    path = f"/api/documents/{host.seeded.note_id}/review"
+    approved = host.request("POST", path, json={"status": "APPROVED", "note": "looks right"})
+    assert approved.status == 200
+    assert approved.json()["review"]["status"] == "APPROVED"
+    host.request("POST", path, json={"status": "FLAGGED"})
+    audit = view(host, host.seeded.note_id)["audit"]
+    assert [e["action"] for e in audit] == ["APPROVE", "FLAG"]
+    assert audit[0]["before"]["status"] == "UNREVIEWED"
+    assert audit[0]["after"]["status"] == "APPROVED"
+    assert audit[0]["note"] == "looks right"
+    assert audit[0]["actor"]
+    assert listed(host, "review=FLAGGED") == [host.seeded.note_id]
+
+
+def test_a_failed_document_cannot_be_approved(host: Host) -> None:
+    reply = host.request(
+        "POST", f"/api/documents/{host.seeded.failed_id}/review", json={"status": "APPROVED"}
+    )
+    assert reply.status == 409
+
+
+def test_notes_are_audited_and_empty_ones_refused(host: Host) -> None:
+    path = f"/api/documents/{host.seeded.note_id}/notes"
+    assert host.request("POST", path, json={"text": "call the clinic"}).status == 200
+    assert host.request("POST", path, json={"text": "   "}).status == 400
+    audit = view(host, host.seeded.note_id)["audit"]
+    assert [(e["action"], e["note"]) for e in audit] == [("NOTE", "call the clinic")]
+
+
+def test_corrections_change_the_reviewed_view_but_never_the_machine_result(host: Host) -> None:
+    note_id = host.seeded.note_id
+    before = view(host, note_id)
+    text = before["document"]["text"]
+    metformin = entity(before, "metformin")
+    diabetes = entity(before, "diabetes")
+    corrections = f"/api/documents/{note_id}/corrections"
+    start = text.index("type 2 diabetes")
+    replies = [
+        host.request("POST", corrections, json={"kind": "REMOVE", "entity_id": metformin["id"]}),
+        host.request(
+            "POST",
+            corrections,
+            json={
+                "kind": "CORRECT",
+                "entity_id": diabetes["id"],
+                "note": "more specific",
+                "entity": {
+                    "text": "type 2 diabetes",
+                    "begin": start,
+                    "end": start + 15,
+                    "category": "MEDICAL_CONDITION",
+                    "type": "DX_NAME",
+                    "code": "e11.65",
+                },
+            },
+        ),
+        host.request(
+            "POST",
+            corrections,
+            json={
+                "kind": "ADD",
+                "entity": {
+                    "text": "daily",
+                    "begin": text.index("daily"),
+                    "end": text.index("daily") + 5,
+                    "category": "MEDICATION",
+                    "type": "FREQUENCY",
+                },
+            },
+        ),
+    ]
+    assert [r.status for r in replies] == [200, 200, 200]
+    after = view(host, note_id)
+    texts = {e["text"]: e for e in after["entities"]}
+    assert "metformin" not in texts
+    assert texts["type 2 diabetes"]["concepts"][0]["code"] == "E11.65"
+    assert texts["type 2 diabetes"]["id"] == diabetes["id"]
+    assert texts["daily"]["id"] >= 100_000
+    machine = {e["text"] for e in after["document"]["medical"]["entities"]}
+    assert {"metformin", "diabetes"} <= machine
+    assert [c["kind"] for c in after["corrections"]] == ["REMOVE", "CORRECT", "ADD"]
+    assert [e["action"] for e in after["audit"]] == ["REMOVE", "CORRECT", "ADD"]
+    assert after["audit"][1]["before"]["text"] == "diabetes"
+    assert listed(host, "entity=type%202%20diabetes") == [note_id]
+    assert listed(host, "entity=metformin") == []
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"kind": "REMOVE", "entity_id": 999},
+        {
+            "kind": "ADD",
+            "entity": {
+                "text": "diabetes",
+                "begin": 0,
+                "end": 8,
+                "category": "MEDICAL_CONDITION",
+                "type": "DX_NAME",
+            },
+        },
+        {
+            "kind": "ADD",
+            "entity": {
+                "text": "x",
+                "begin": 5,
+                "end": 99999,
+                "category": "MEDICAL_CONDITION",
+                "type": "DX_NAME",
+            },
+        },
+        {"kind": "SHRUG"},
+    ],
+)
+def test_corrections_that_cannot_apply_are_bad_requests(host: Host, body: dict[str, Any]) -> None:
+    reply = host.request("POST", f"/api/documents/{host.seeded.note_id}/corrections", json=body)
+    assert reply.status == 400
+    assert reply.json()["error"]["code"] == "InvalidRequest"
+
+
+# --- exports ---------------------------------------------------------------------------
+
+
+def test_csv_export_has_a_row_per_entity_and_no_phi_unless_asked(host: Host) -> None:
+    path = f"/api/documents/{host.seeded.note_id}/export?format=csv"
+    reply = host.request("GET", path)
+    assert reply.status == 200
+    assert reply.headers["content-type"].startswith("text/csv")
+    rows = list(csv.DictReader(io.StringIO(reply.body.decode())))
+    assert len(rows) == 3
+    assert "John Smith" not in reply.body.decode()
+    with_phi = host.request("GET", path + "&include_phi=true").body.decode()
+    assert "John Smith" in with_phi
+    actions = [e["action"] for e in view(host, host.seeded.note_id)["audit"]]
+    assert actions == ["EXPORT", "EXPORT_PHI"]
+
+
+def test_fhir_export_is_a_valid_r4_bundle(host: Host) -> None:
+    reply = host.request(
+        "POST",
+        "/api/exports",
+        json={"ids": [host.seeded.note_id, host.seeded.failed_id], "format": "fhir"},
+    )
+    assert reply.status == 200
+    assert reply.headers["content-type"] == "application/fhir+json"
+    bundle = reply.json()
+    assert validate_bundle(bundle) == []
+    kinds = sorted({entry["resource"]["resourceType"] for entry in bundle["entry"]})
+    assert {"Condition", "DocumentReference", "MedicationStatement"} <= set(kinds)
+    assert "John Smith" not in reply.body.decode()
+
+
+def test_json_export_keeps_machine_and_reviewed_entities(host: Host) -> None:
+    reply = host.request("POST", "/api/exports", json={"ids": [host.seeded.note_id]})
+    exported = reply.json()["documents"][0]
+    assert exported["record"]["id"] == host.seeded.note_id
+    assert exported["document"] is not None
+
+
+def test_an_export_of_nothing_or_of_an_unknown_format_is_refused(host: Host) -> None:
+    assert host.request("POST", "/api/exports", json={"ids": []}).status == 400
+    assert (
+        host.request(
+            "POST", "/api/exports", json={"ids": [host.seeded.note_id], "format": "xml"}
+        ).status
+        == 400
+    )
+
+
+# --- files -----------------------------------------------------------------------------
+
+
+def test_an_upload_starts_with_an_intent_and_ends_as_a_received_document(host: Host) -> None:
+    data = png_bytes(90, 30, "new upload")
+    intent = host.request(
+        "POST",
+        "/api/uploads",
+        json={"name": "new scan.png", "size": len(data), "content_type": "image/png"},
+    )
+    assert intent.status == 200
+    given = intent.json()
+    if host.kind == "lambda":
+        assert given["method"] == "POST"
+        assert given["fields"]["key"].endswith("/new scan.png")
+        assert "policy" in given["fields"]
+        return
+    assert given["method"] == "PUT"
+    sent = host.request(
+        "PUT", given["url"], body=data, headers={"Content-Type": "application/octet-stream"}
+    )
+    assert sent.status == 200
+    accepted = sent.json()
+    assert accepted["status"] == "RECEIVED"
+    assert accepted["document_id"] in listed(host, "status=RECEIVED")
+    assert host.request("PUT", given["url"], body=data).status == 404  # one use only
+
+
+@pytest.mark.parametrize("name", ["../etc/passwd", "a/b.png", "", ".."])
+def test_upload_names_cannot_carry_folders(host: Host, name: str) -> None:
+    reply = host.request("POST", "/api/uploads", json={"name": name, "size": 10})
+    assert reply.status == 400
+
+
+def test_reprocessing_queues_the_document_again(host: Host) -> None:
+    reply = host.request("POST", f"/api/documents/{host.seeded.failed_id}/reprocess")
+    assert reply.status == 200
+    assert reply.json()["status"] == "RECEIVED"
+    actions = [e["action"] for e in view(host, host.seeded.failed_id)["audit"]]
+    assert actions == ["REPROCESS"]
+
+
+def test_deleting_removes_the_document_everywhere(host: Host) -> None:
+    note_id = host.seeded.note_id
+    reply = host.request("DELETE", f"/api/documents/{note_id}")
+    assert reply.status == 200
+    assert reply.json()["objects"] >= 2  # the original and the stored results
+    assert host.request("GET", f"/api/documents/{note_id}").status == 404
+    assert note_id not in listed(host, "limit=100")
+    assert listed(host, "entity=diabetes") == []
+    assert listed(host, "code=E11.9") == []
+    assert host.request("GET", "/api/health").json()["documents"]["DONE"] == 24
