@@ -10,7 +10,7 @@ import pytest
 
 from tests.api.hosts import Host, local_host
 
-HOSTS = ["local"]  # "lambda" joins when tests/api/lambda_host.py lands
+HOSTS = ["local", "lambda"]
 
 
 @pytest.fixture(params=HOSTS)

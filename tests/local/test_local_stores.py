@@ -133,3 +133,14 @@ def test_two_processes_never_claim_the_same_job(tmp_path: Path) -> None:
         thread.join()
     assert sorted(claimed) == sorted(set(claimed))
     assert len(claimed) == 60
+
+
+def test_a_file_with_a_pending_job_is_not_queued_twice(tmp_path: Path) -> None:
+    queue = JobQueue(connect(tmp_path / "m.db"))
+    first = queue.enqueue(ObjectRef("uploads", "a.png"), "a.png")
+    assert queue.enqueue(ObjectRef("uploads", "a.png"), "a.png") == first
+    assert queue.enqueue(ObjectRef("uploads", "a.png"), "a.png", reprocess=True) != first
+    claimed = queue.claim()
+    assert claimed is not None
+    queue.settle(claimed.number, "d", "DONE", "")
+    assert queue.enqueue(ObjectRef("uploads", "a.png"), "a.png") > first

@@ -7,7 +7,6 @@ import importlib.util
 import json
 from pathlib import Path
 
-import PIL
 import pytest
 from PIL import Image, ImageChops, ImageStat
 from pypdf import PdfReader
@@ -48,21 +47,16 @@ def test_given_another_seed_when_drawn_then_the_pixels_differ() -> None:
 def test_the_generator_redraws_each_committed_document_within_rasterizer_tolerance(
     spec: Spec, tmp_path: Path
 ) -> None:
-    """Same size always; identical pixels with the Pillow (and so the FreeType) that drew
-    the committed set; with another one, equal up to a loose tolerance that only catches a
-    gross change (another look, pen or layout)."""
+    """Same size always, and equal up to a loose tolerance that only catches a gross
+    change (another look, pen or layout): exact pixels vary with the Pillow/FreeType
+    build and with the font files a machine's Debian packages provide."""
     plan.write(spec, plan.COMMITTED_SEED, tmp_path)
     fresh = tmp_path / plan.DOCUMENTS_DIR / spec.file_name
     committed = SAMPLES / plan.DOCUMENTS_DIR / spec.file_name
     assert page_sizes(fresh) == page_sizes(committed)
-    same_rasterizer = PIL.__version__ == plan.DRAWN_WITH_PILLOW
     for ours, theirs in zip(_pages(fresh), _pages(committed), strict=True):
         difference = ImageChops.difference(ours.convert("L"), theirs.convert("L"))
-        mean = ImageStat.Stat(difference).mean[0]
-        if same_rasterizer:
-            assert mean == 0
-        else:
-            assert mean < 2.0  # grey levels of 255, averaged over the page
+        assert ImageStat.Stat(difference).mean[0] < 2.0  # grey levels, over the page
 
 
 def _pages(path: Path) -> list[Image.Image]:

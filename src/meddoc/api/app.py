@@ -131,7 +131,6 @@ def create_app(
                 "description": "The page image (PHI blacked out unless revealed)",
                 "content": {"image/jpeg": {}},
             },
-            302: {"description": "A short-lived link to the page image"},
         },
     )
     def page_image(document_id: str, number: str) -> Response[bytes]:
@@ -140,8 +139,6 @@ def create_app(
         reveal = app.current_event.get_query_string_value("reveal", "false") == "true"
         image = service.page_image(document_id, int(number), actor(), reveal)
         headers = {"Cache-Control": "private, no-store"}
-        if image.url:
-            return Response(302, headers={**headers, "Location": image.url})
         return Response(200, content_type=image.content_type, body=image.body, headers=headers)
 
     @app.post("/api/documents/<document_id>/review")

@@ -32,6 +32,7 @@ from meddoc.model import (
     ReviewStatus,
     Status,
 )
+from meddoc.page_images import render_page
 from meddoc.pipeline.job import ResultsLayout
 from meddoc.pipeline.store import index_terms, searchable_text
 from meddoc.ports import BlobStore, DocumentQuery, DocumentStore, ReviewStore
@@ -64,18 +65,10 @@ class Uploads(Protocol):
 
 @dataclass(frozen=True, slots=True)
 class PageImage:
-    """A page image: its bytes (local server, PHI boxes blacked out unless revealed),
-    or a short-lived URL of the original (AWS; the site draws the PHI boxes)."""
+    """A page image, PHI boxes blacked out unless PHI was revealed."""
 
     content_type: str
-    body: bytes = b""
-    url: str = ""
-
-
-class PageImages(Protocol):
-    def image(
-        self, record: DocumentRecord, number: int, redact: list[BoundingBox]
-    ) -> PageImage: ...
+    body: bytes
 
 
 @dataclass
@@ -87,7 +80,6 @@ class ReviewService:
     uploads: UploadGateway
     reprocessor: Reprocessor
     originals: Uploads
-    images: PageImages
     now: Callable[[], datetime]
     mode: str = "local"
 
@@ -141,7 +133,10 @@ class ReviewService:
             self._audit(document_id, "REVEAL_PHI", actor, note=f"page {number} image")
         elif document is not None:
             redact = phi_boxes(mask_document(document), number)
-        return self.images.image(record, number, redact)
+        page = next((p for p in document.pages if p.number == number), None) if document else None
+        rotation = page.rotation if page else 0
+        body = render_page(self.blobs.read(record.source), number, rotation, redact)
+        return PageImage("image/jpeg", body)
 
     def document(
         self, document_id: str

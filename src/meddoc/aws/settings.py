@@ -55,3 +55,48 @@ class AwsSettings:
             pii=flag("PII_ENABLED", True),
             limits=Limits(max_polls=int(polls)) if polls.strip() else Limits(),
         )
+
+
+@dataclass(frozen=True, slots=True)
+class ApiSettings:
+    """The review API Lambda's configuration: the pipeline's settings plus where uploads
+    go, which workflow reprocesses, and the one site origin allowed to call it."""
+
+    aws: AwsSettings
+    upload_bucket: str
+    state_machine_arn: str
+    region: str
+    site_origin: str = ""
+    url_seconds: int = 300  # presigned upload and page-image URLs live this long
+
+    @classmethod
+    def from_environ(cls, environ: Mapping[str, str]) -> ApiSettings:
+        def required(name: str) -> str:
+            value = environ.get(name, "").strip()
+            if not value:
+                raise ConfigurationError(f"the environment variable {name} is required")
+            return value
+
+        region = environ.get("AWS_REGION", "").strip() or required("AWS_DEFAULT_REGION")
+        return cls(
+            aws=AwsSettings.from_environ(environ),
+            upload_bucket=required("UPLOAD_BUCKET"),
+            state_machine_arn=required("STATE_MACHINE_ARN"),
+            region=region,
+            site_origin=environ.get("SITE_ORIGIN", "").strip().rstrip("/"),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class ApiKeySettings:
+    """The API-key authorizer's configuration: the secret that holds the key."""
+
+    secret_arn: str
+    cache_seconds: float = 300.0
+
+    @classmethod
+    def from_environ(cls, environ: Mapping[str, str]) -> ApiKeySettings:
+        secret = environ.get("API_KEY_SECRET_ARN", "").strip()
+        if not secret:
+            raise ConfigurationError("the environment variable API_KEY_SECRET_ARN is required")
+        return cls(secret_arn=secret)

@@ -52,7 +52,16 @@ class JobQueue:
     def enqueue(
         self, source: ObjectRef, name: str, reprocess: bool = False, owned: bool = False
     ) -> int:
+        """Queue a job; a file that already has a pending job is not queued twice (the
+        pending job's number is returned)."""
         with self._lock:
+            pending = self.db.execute(
+                "SELECT number FROM jobs WHERE bucket = ? AND key = ? AND reprocess = ?"
+                " AND state IN (?, ?)",
+                (source.bucket, source.key, int(reprocess), QUEUED, RUNNING),
+            ).fetchone()
+            if pending is not None:
+                return int(pending["number"])
             cursor = self.db.execute(
                 "INSERT INTO jobs (bucket, key, name, state, reprocess, owned, enqueued_at)"
                 " VALUES (?, ?, ?, ?, ?, ?, ?)",

@@ -3,21 +3,18 @@ images rendered (and PHI blacked out) here, reprocessing through the job queue."
 
 from __future__ import annotations
 
-import io
 import itertools
 import secrets
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from meddoc import serialization
-from meddoc.api.service import PageImage
 from meddoc.api.views import Accepted, UploadIntent
 from meddoc.errors import DocumentNotFound, InvalidRequest
 from meddoc.local.files import FileBlobStore
 from meddoc.local.jobs import JobQueue
 from meddoc.local.settings import UPLOADS
-from meddoc.model import BoundingBox, Document, DocumentRecord, ObjectRef
+from meddoc.model import DocumentRecord, ObjectRef
 from meddoc.pipeline.job import PROCESS, REJECT, Job, Limits
 
 UPLOAD_PATH = "/api/uploads/"
@@ -93,48 +90,3 @@ class LocalReprocessor:
 
     def reprocess(self, record: DocumentRecord) -> None:
         self.queue.enqueue(record.source, record.name, reprocess=True)
-
-
-class LocalPageImages:
-    """Pages rendered like the OCR saw them (EXIF, PDF at 200 dpi, turned upright), with
-    the given boxes painted black."""
-
-    def __init__(self, blobs: FileBlobStore) -> None:
-        self.blobs = blobs
-
-    def image(self, record: DocumentRecord, number: int, redact: list[BoundingBox]) -> PageImage:
-        from PIL import Image, ImageDraw
-
-        from meddoc.local.ocr.orientation import turn_upright
-        from meddoc.local.ocr.pages import page_images
-
-        data = self.blobs.read(record.source)
-        pages = page_images(data, max_pages=number, max_pixels=80_000_000)
-        pixels = next(itertools.islice(pages, number - 1, None), None)
-        if pixels is None:
-            raise DocumentNotFound(f"the document has no page {number}")
-        pixels = turn_upright(pixels, self._rotation(record, number))
-        image = Image.fromarray(pixels[:, :, ::-1].copy())
-        draw = ImageDraw.Draw(image)
-        width, height = image.size
-        for box in redact:
-            margin = 0.002
-            draw.rectangle(
-                [
-                    (box.left - margin) * width,
-                    (box.top - margin) * height,
-                    (box.right + margin) * width,
-                    (box.bottom + margin) * height,
-                ],
-                fill="black",
-            )
-        buffer = io.BytesIO()
-        image.convert("RGB").save(buffer, "JPEG", quality=85)
-        return PageImage("image/jpeg", buffer.getvalue())
-
-    def _rotation(self, record: DocumentRecord, number: int) -> int:
-        if record.result is None:
-            return 0
-        document = serialization.loads(Document, self.blobs.read(record.result))
-        page = next((p for p in document.pages if p.number == number), None)
-        return page.rotation if page else 0

@@ -17,7 +17,7 @@ from meddoc.api.service import ReviewService
 from meddoc.api.views import Accepted
 from meddoc.errors import ConfigurationError
 from meddoc.local.host import WorkerHost
-from meddoc.local.review_adapters import LocalPageImages, LocalReprocessor, LocalUploads
+from meddoc.local.review_adapters import LocalReprocessor, LocalUploads
 from meddoc.local.runtime import LocalRuntime
 from meddoc.local.server import LOCAL_HOSTS, ReviewServer
 from meddoc.local.settings import LocalSettings
@@ -36,7 +36,6 @@ def review_service(runtime: LocalRuntime, uploads: LocalUploads) -> ReviewServic
         uploads=uploads,
         reprocessor=LocalReprocessor(runtime.queue),
         originals=uploads,
-        images=LocalPageImages(runtime.blobs),
         now=utc_now,
         mode="local",
     )
