@@ -71,6 +71,23 @@ def _parser() -> argparse.ArgumentParser:
     _serving_options(run)
     run.set_defaults(run=_run)
 
+    status = local_command("status", "documents by status and the one waiting longest")
+    status.set_defaults(run=_status)
+
+    reprocess = local_command("reprocess", "process documents again and wait for them")
+    reprocess.add_argument("ids", nargs="*", help="document ids")
+    reprocess.add_argument(
+        "--status", choices=["DONE", "FAILED"], help="every document with this status"
+    )
+    reprocess.add_argument("--all", action="store_true", help="every document")
+    reprocess.set_defaults(run=_reprocess)
+
+    delete = local_command(
+        "delete", "delete a document everywhere (original, results, record, index, reviews)"
+    )
+    delete.add_argument("document_id")
+    delete.set_defaults(run=_delete)
+
     ocr = commands.add_parser("ocr", help="read an image or PDF with the offline OCR")
     ocr.add_argument("image", type=Path)
     ocr.add_argument("--format", choices=["textract", "meddoc"], default="textract")
@@ -138,6 +155,34 @@ def _watch(args: argparse.Namespace) -> int:
     from meddoc.local.watch import watch
 
     watch(_settings(args), args.folder, args.interval)
+    return EXIT_OK
+
+
+def _status(args: argparse.Namespace) -> int:
+    from meddoc.local.operations import status_report
+
+    print(status_report(_settings(args)))
+    return EXIT_OK
+
+
+def _reprocess(args: argparse.Namespace) -> int:
+    from meddoc.local.operations import reprocess
+    from meddoc.model import Status
+
+    if not (args.ids or args.status or args.all):
+        print("meddoc: name documents, or --status, or --all", file=sys.stderr)
+        return EXIT_USAGE
+    status = Status(args.status) if args.status else None
+    summary = reprocess(_settings(args), args.ids, status, args.all)
+    print(summary.report())
+    return EXIT_OK
+
+
+def _delete(args: argparse.Namespace) -> int:
+    from meddoc.local.operations import delete
+
+    objects = delete(_settings(args), args.document_id)
+    print(f"deleted document {args.document_id} ({objects} files)")
     return EXIT_OK
 
 

@@ -326,6 +326,8 @@ def test_fhir_export_is_a_valid_r4_bundle(host: Host) -> None:
     )
     assert reply.status == 200
     assert reply.headers["content-type"] == "application/fhir+json"
+    disposition = 'attachment; filename="meddoc-2-documents.fhir.json"'
+    assert reply.headers["content-disposition"] == disposition
     bundle = reply.json()
     assert validate_bundle(bundle) == []
     kinds = sorted({entry["resource"]["resourceType"] for entry in bundle["entry"]})
@@ -388,6 +390,10 @@ def test_reprocessing_queues_the_document_again(host: Host) -> None:
     reply = host.request("POST", f"/api/documents/{host.seeded.failed_id}/reprocess")
     assert reply.status == 200
     assert reply.json()["status"] == "RECEIVED"
+    record = view(host, host.seeded.failed_id)["record"]
+    assert (record["status"], record["attempts"], record["failure"]) == ("RECEIVED", 2, None)
+    again = host.request("POST", f"/api/documents/{host.seeded.failed_id}/reprocess")
+    assert again.status == 409  # already under way
     actions = [e["action"] for e in view(host, host.seeded.failed_id)["audit"]]
     assert actions == ["REPROCESS"]
 
@@ -402,3 +408,69 @@ def test_deleting_removes_the_document_everywhere(host: Host) -> None:
     assert listed(host, "entity=diabetes") == []
     assert listed(host, "code=E11.9") == []
     assert host.request("GET", "/api/health").json()["documents"]["DONE"] == 24
+
+
+def test_status_counts_documents_and_shows_the_longest_waiting(host: Host) -> None:
+    status = host.request("GET", "/api/status").json()
+    assert status["documents"] == {"DONE": 25, "FAILED": 1}
+    assert status["done_last_hour"] == 25
+    assert status["oldest_unsettled"] is None
+
+
+def test_reprocessing_by_status_queues_every_matching_document(host: Host) -> None:
+    reply = host.request("POST", "/api/reprocess", json={"status": "FAILED"})
+    assert reply.status == 200
+    assert reply.json() == {"queued": 1, "skipped": 0}
+    assert host.request("POST", "/api/reprocess", json={}).status == 400
+    actions = [e["action"] for e in view(host, host.seeded.failed_id)["audit"]]
+    assert actions == ["REPROCESS"]
+
+
+def test_a_correction_keeps_the_details_it_does_not_change(host: Host) -> None:
+    note_id = host.seeded.note_id
+    before = view(host, note_id)
+    pain = entity(before, "chest pain")
+    reply = host.request(
+        "POST",
+        f"/api/documents/{note_id}/corrections",
+        json={
+            "kind": "CORRECT",
+            "entity_id": pain["id"],
+            "entity": {
+                "begin": pain["begin"],
+                "end": pain["end"],  # text from the offsets
+                "category": "MEDICAL_CONDITION",
+                "type": "DX_NAME",
+                "negated": True,
+                "code": "R07.89",
+            },
+        },
+    )
+    assert reply.status == 200, reply.body
+    corrected = entity(view(host, note_id), "chest pain")
+    assert [t["name"] for t in corrected["traits"]] == ["NEGATION"]
+    assert corrected["concepts"][0]["code"] == "R07.89"
+
+
+def test_the_masked_view_never_shows_phi_in_the_audit_trail(host: Host) -> None:
+    note_id = host.seeded.note_id
+    text = host.request("POST", f"/api/documents/{note_id}/reveal").json()["document"]["text"]
+    start = text.index("John Smith")
+    added = host.request(
+        "POST",
+        f"/api/documents/{note_id}/corrections",
+        json={
+            "kind": "ADD",
+            "entity": {
+                "text": "John Smith",
+                "begin": start,
+                "end": start + 10,
+                "category": "PROTECTED_HEALTH_INFORMATION",
+                "type": "NAME",
+            },
+        },
+    )
+    assert added.status == 200
+    masked = view(host, note_id)
+    assert "John Smith" not in str(masked)
+    assert masked["audit"][-1]["after"]["text"] == MASK * 4 + " " + MASK * 5

@@ -238,7 +238,7 @@ def test_reprocess_and_delete_through_the_api_reach_step_functions_s3_and_dynamo
         assert host.request("POST", f"/api/documents/{failed}/reprocess").status == 200
         (request,) = host.reprocess_requests()
         job = job_from_event(request)
-        assert (job.source.key, job.reprocess) == ("scans/broken.png", True)
+        assert (job.source.key, job.resume) == ("scans/broken.png", True)
 
         s3 = boto3.client("s3", region_name=REGION)
         original = "notes/visit note.png"

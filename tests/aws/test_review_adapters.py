@@ -120,7 +120,7 @@ def test_reprocessing_starts_the_pipeline_with_a_request_the_validate_step_reads
     job = job_from_event(json.loads(started["input"]))
     assert job.source == ObjectRef(UPLOADS, "scans/visit note.png")
     assert job.name == "visit note.png"
-    assert job.reprocess is True
+    assert job.resume is True  # the API has set the record RECEIVED: this run owns it
 
 
 def api_environ(**changes: str) -> dict[str, str]:

@@ -93,6 +93,10 @@ def test_every_function_has_its_handler_and_a_sample_event_that_parses() -> None
             assert event["version"] == "2.0"
             assert event["requestContext"]["http"]["method"] in ("GET", "POST", "DELETE")
             assert event["rawPath"].startswith("/api/")
+        elif name == "FailStuckFunction":
+            assert event["detail-type"] == "Scheduled Event"
+            schedule = props["Events"]["Every15Minutes"]
+            assert schedule["Properties"]["Schedule"] == "rate(15 minutes)"
         else:
             assert job_from_event(event).source.key
 

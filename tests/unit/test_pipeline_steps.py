@@ -4,7 +4,9 @@ says, and how failures end."""
 from __future__ import annotations
 
 import json
+import tempfile
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 
@@ -224,3 +226,48 @@ def test_given_an_error_then_the_reason_is_readable_and_never_quotes_foreign_mes
     failure = failure_for("detect_text", StepError(error, json.dumps(cause) if cause else ""))
     assert expected in failure.reason
     assert "John Smith" not in failure.reason
+
+
+def test_documents_waiting_past_the_threshold_are_failed_as_timed_out() -> None:
+    from datetime import timedelta
+
+    from meddoc.local.database import connect
+    from meddoc.local.sqlite_review import SqliteReviewStore
+    from meddoc.local.sqlite_store import SqliteDocumentStore
+    from meddoc.model import DocumentRecord
+    from meddoc.pipeline.stuck import fail_stuck
+
+    store = SqliteDocumentStore(connect(Path(tempfile.mkdtemp()) / "m.db"))
+    reviews = SqliteReviewStore(store)
+    hour_ago = NOW - timedelta(hours=3)
+    for document_id, status, when in [
+        ("old", Status.PROCESSING, hour_ago),
+        ("kept", Status.PROCESSING, hour_ago),
+        ("new", Status.RECEIVED, NOW),
+        ("done", Status.DONE, hour_ago),
+    ]:
+        store.create(
+            DocumentRecord(
+                id=document_id,
+                source=ObjectRef("u", document_id),
+                name=document_id,
+                content_type="image/png",
+                size=1,
+                created_at=when,
+                updated_at=when,
+                status=status,
+            )
+        )
+    failed = fail_stuck(reviews, store, lambda: NOW, timedelta(hours=1), keep=frozenset({"kept"}))
+    assert failed == ["old"]
+    record = store.get("old")
+    assert record is not None
+    assert record.failure is not None
+    assert record.failure.reason == (
+        "timed out: still PROCESSING after 60 minutes; reprocess the document"
+    )
+    assert [store.get(i).status for i in ("kept", "new", "done")] == [  # type: ignore[union-attr]
+        Status.PROCESSING,
+        Status.RECEIVED,
+        Status.DONE,
+    ]

@@ -1,5 +1,7 @@
-"""The workflow tests run in the same moto world as the adapter tests."""
+"""The workflow tests run in the same moto world as the adapter tests, with the
+harness's stubbed AI services."""
 
 from tests.aws.conftest import aws_environment, cloud
+from tests.workflow.harness import services
 
-__all__ = ["aws_environment", "cloud"]
+__all__ = ["aws_environment", "cloud", "services"]

@@ -21,6 +21,10 @@ from typing import Any
 from unittest import mock
 
 from moto.stepfunctions.parser.asl.component.state.exec.state_task import lambda_eval_utils
+from moto.stepfunctions.parser.asl.component.state.exec.state_task.service import (
+    state_task_service_sfn,
+)
+from moto.stepfunctions.parser.asl.utils.boto_client import boto_client_for
 
 from tests.aws.cloud import REGION, template
 
@@ -99,5 +103,32 @@ def handlers_in_process(handlers: dict[str, Handler]) -> Iterator[list[str]]:
             return {"StatusCode": 200, "FunctionError": "Unhandled", "Payload": error}
         return {"StatusCode": 200, "Payload": json.loads(json.dumps(result))}
 
-    with mock.patch.object(lambda_eval_utils, "_invoke_lambda_function", invoke):
+    with (
+        mock.patch.object(lambda_eval_utils, "_invoke_lambda_function", invoke),
+        mock.patch.object(
+            state_task_service_sfn.StateTaskServiceSfn, "_eval_service_task", _start_execution
+        ),
+    ):
         yield invoked
+
+
+def _start_execution(
+    self: Any,
+    env: Any,
+    resource_runtime_part: Any,
+    normalised_parameters: dict[str, Any],
+    state_credentials: Any,
+) -> None:
+    """moto's port of the Step Functions integration (states:startExecution) passes the
+    ASL's parameter names (StateMachineArn, Input) to boto3, which wants stateMachineArn
+    and input, and then expects the answer in ASL case (ExecutionArn): translate both
+    ways, as AWS does."""
+    client = boto_client_for(
+        region=resource_runtime_part.region,
+        service="stepfunctions",
+        state_credentials=state_credentials,
+    )
+    request = {k[0].lower() + k[1:]: v for k, v in normalised_parameters.items() if v is not None}
+    response = client.start_execution(**request)
+    response.pop("ResponseMetadata", None)
+    env.stack.append({k[0].upper() + k[1:]: v for k, v in response.items()})

@@ -27,6 +27,9 @@ from meddoc.api.views import (
     ExportRequest,
     Health,
     NoteRequest,
+    PipelineStatus,
+    ReprocessRequest,
+    ReprocessResult,
     ReviewRequest,
     UploadIntent,
     UploadRequest,
@@ -85,6 +88,14 @@ def create_app(
     @app.get("/api/health")
     def health() -> Health:
         return service.health()
+
+    @app.get("/api/status")
+    def status() -> PipelineStatus:
+        return service.status()
+
+    @app.post("/api/reprocess")
+    def reprocess_many(request: ReprocessRequest) -> ReprocessResult:
+        return service.reprocess_matching(actor(), request.status, request.all)
 
     @app.get("/api/documents")
     def list_documents(

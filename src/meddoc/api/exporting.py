@@ -46,7 +46,9 @@ def export_documents(
         body = json.dumps(export_json(items), ensure_ascii=False)
     for document_id in ids:
         service.record_export(document_id, actor, request.format, phi)
-    name = f"meddoc-export.{'csv' if request.format == 'csv' else 'json'}"
+    subject = ids[0][:12] if len(ids) == 1 else f"{len(ids)}-documents"
+    extension = {"csv": "csv", "fhir": "fhir.json", "json": "json"}[request.format]
+    name = f"meddoc-{subject}.{extension}"
     return Response(
         200,
         content_type=CONTENT_TYPES[request.format],

@@ -4,10 +4,11 @@ the machine result and never replace it; PHI stays masked until revealed on purp
 
 from __future__ import annotations
 
+import copy
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any, Protocol
 
 from meddoc import __version__, serialization
@@ -18,6 +19,8 @@ from meddoc.api.views import (
     DocumentView,
     Health,
     PageLink,
+    PipelineStatus,
+    ReprocessResult,
     UploadIntent,
 )
 from meddoc.errors import Conflict, DocumentNotFound, InvalidRequest
@@ -33,8 +36,10 @@ from meddoc.model import (
     Status,
 )
 from meddoc.page_images import render_page
+from meddoc.pipeline import records
 from meddoc.pipeline.job import ResultsLayout
 from meddoc.pipeline.store import index_terms, searchable_text
+from meddoc.pipeline.stuck import unsettled
 from meddoc.ports import BlobStore, DocumentQuery, DocumentStore, ReviewStore
 from meddoc.privacy import MASK, mask_document
 from meddoc.review import reviewed_document, reviewed_entities
@@ -88,6 +93,20 @@ class ReviewService:
     def health(self) -> Health:
         return Health("ok", __version__, self.mode, self.reviews.count_by_status())
 
+    def status(self) -> PipelineStatus:
+        moment = self.now()
+        oldest = min(unsettled(self.reviews), key=lambda r: r.updated_at, default=None)
+        done = 0
+        cursor: str | None = None
+        while True:  # newest first: stop at the first page older than an hour
+            page = self.reviews.search(DocumentQuery(status=Status.DONE, limit=100, cursor=cursor))
+            recent = [r for r in page.records if moment - r.updated_at <= timedelta(hours=1)]
+            done += len(recent)
+            if not page.next_cursor or not recent:
+                break
+            cursor = page.next_cursor
+        return PipelineStatus(self.reviews.count_by_status(), done, oldest)
+
     def search(self, query: DocumentQuery) -> DocumentList:
         page = self.reviews.search(query)
         return DocumentList(page.records, page.next_cursor)
@@ -99,9 +118,13 @@ class ReviewService:
         if reveal:
             self._audit(document_id, "REVEAL_PHI", actor)
         entities = _reviewed(document, corrections) if document else []
+        audit = self.reviews.audit(document_id)
         if document is not None and not reveal:
             document = mask_document(document)
             entities = _masked_entities(entities, document)
+            audit = _masked_audit(audit, document)
+            corrections = copy.deepcopy(corrections)
+            _masked_entities([c.entity for c in corrections if c.entity], document)
         pages = [
             PageLink(
                 p.number, PAGE_IMAGE_URL.format(id=document_id, number=p.number), p.width, p.height
@@ -109,13 +132,7 @@ class ReviewService:
             for p in (document.pages if document else [])
         ]
         return DocumentView(
-            record,
-            document,
-            entities,
-            corrections,
-            self.reviews.audit(document_id),
-            pages,
-            phi_revealed=reveal,
+            record, document, entities, corrections, audit, pages, phi_revealed=reveal
         )
 
     def page_image(
@@ -195,6 +212,8 @@ class ReviewService:
         corrections = self.reviews.corrections(document_id)
         current = {e.id: e for e in _reviewed(document, corrections)}
         before = _check_correction(kind, entity_id, entity, current, document)
+        if kind == CorrectionKind.CORRECT and entity is not None and entity_id is not None:
+            entity = _keep_details(entity, current[entity_id])
         correction = Correction(
             id=uuid.uuid4().hex,
             document_id=document_id,
@@ -231,9 +250,30 @@ class ReviewService:
         record = self._record(document_id)
         if record.status in (Status.RECEIVED, Status.PROCESSING):
             raise Conflict("the document is being processed already")
-        self.reprocessor.reprocess(record)
-        self._audit(document_id, "REPROCESS", actor)
+        self._requeue(record, actor)
         return Accepted(document_id, "RECEIVED", "queued for processing again")
+
+    def reprocess_matching(
+        self, actor: Actor, status: Status | None, every: bool = False
+    ) -> ReprocessResult:
+        """Queue every document with `status` (or all of them) again; documents under
+        way are left alone. For very large buckets on AWS, the backfill workflow is the
+        bounded-concurrency way to do this."""
+        if status is None and not every:
+            raise InvalidRequest("name a status, or ask for all documents")
+        queued = skipped = 0
+        cursor: str | None = None
+        while True:
+            page = self.reviews.search(DocumentQuery(status=status, limit=100, cursor=cursor))
+            for record in page.records:
+                if record.status in (Status.RECEIVED, Status.PROCESSING):
+                    skipped += 1
+                    continue
+                self._requeue(record, actor)
+                queued += 1
+            if not page.next_cursor:
+                return ReprocessResult(queued, skipped)
+            cursor = page.next_cursor
 
     def delete(self, document_id: str, actor: Actor) -> Deleted:
         """Everything about the document goes (original, results, record, index, audit
@@ -246,6 +286,13 @@ class ReviewService:
         return Deleted(document_id, objects)
 
     # --- helpers ------------------------------------------------------------------------
+
+    def _requeue(self, record: DocumentRecord, actor: Actor) -> None:
+        """RECEIVED at once (a new attempt, visible in lists), then handed to the
+        pipeline as the owner of that record."""
+        self.store.update(record.id, records.restart(self.now()))
+        self.reprocessor.reprocess(record)
+        self._audit(record.id, "REPROCESS", actor)
 
     def _record(self, document_id: str) -> DocumentRecord:
         record = self.store.get(document_id)
@@ -300,6 +347,9 @@ def _check_correction(
         )
         if not 0 <= entity.begin < entity.end <= len(text):
             raise InvalidRequest("the entity's offsets are outside the text")
+        if not entity.text:
+            # The text may be left out (a masked view cannot quote PHI): the offsets say it.
+            entity.text = text[entity.begin : entity.end]
         if text[entity.begin : entity.end] != entity.text:
             raise InvalidRequest("the entity's text does not match the text at its offsets")
     if entity_id is not None and entity_id in current:
@@ -322,6 +372,28 @@ def phi_boxes(masked: Document, number: int) -> list[BoundingBox]:
         for word in line.words
         if MASK in word.text
     ]
+
+
+def _keep_details(corrected: MedicalEntity, machine: MedicalEntity) -> MedicalEntity:
+    """A correction states what it changes; the rest of the machine entity's details
+    (traits other than negation, and attributes) carry over."""
+    kept = [t for t in machine.traits if t.name != "NEGATION"]
+    corrected.traits = kept + [t for t in corrected.traits if t.name == "NEGATION"]
+    if not corrected.attributes:
+        corrected.attributes = machine.attributes
+    return corrected
+
+
+def _masked_audit(events: list[AuditEvent], masked: Document) -> list[AuditEvent]:
+    """Audit events as the masked view shows them: entity texts in before/after are
+    read from the masked text at their offsets."""
+    source = masked.medical.text_source if masked.medical else "original"
+    text = masked.analysed_text(source)
+    for event in events:
+        for state in (event.before, event.after):
+            if state and isinstance(state.get("begin"), int) and isinstance(state.get("end"), int):
+                state["text"] = text[state["begin"] : state["end"]]
+    return events
 
 
 def _masked_entities(entities: list[MedicalEntity], masked: Document) -> list[MedicalEntity]:

@@ -15,6 +15,7 @@ from meddoc.model import (
     DocumentRecord,
     MedicalEntity,
     ReviewStatus,
+    Status,
 )
 
 
@@ -92,13 +93,14 @@ class NoteRequest:
 
 @dataclass(slots=True)
 class EntityInput:
-    """An entity as a reviewer states it; offsets point into the analysed text."""
+    """An entity as a reviewer states it; offsets point into the analysed text (the
+    text may be left out: a masked view cannot quote PHI, and the offsets say it)."""
 
-    text: str
     begin: int
     end: int
     category: Category
     type: str
+    text: str = ""
     code: str = ""
     code_system: CodeSystem = CodeSystem.ICD10CM
     code_description: str = ""
@@ -126,3 +128,28 @@ class ExportRequest:
     format: str = "json"  # json | csv | fhir
     include_phi: bool = False
     include_patient: bool = False
+
+
+@dataclass(slots=True)
+class PipelineStatus:
+    """For operators: how many documents are where, what moved in the last hour, and
+    the document waiting longest (the first place to look when something is stuck)."""
+
+    documents: dict[str, int]
+    done_last_hour: int
+    oldest_unsettled: DocumentRecord | None = None
+
+
+@dataclass(slots=True)
+class ReprocessRequest:
+    """Which documents to process again: those with a status (e.g. FAILED), or every
+    document (after an engine upgrade)."""
+
+    status: Status | None = None
+    all: bool = False
+
+
+@dataclass(slots=True)
+class ReprocessResult:
+    queued: int
+    skipped: int

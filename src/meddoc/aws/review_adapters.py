@@ -94,7 +94,8 @@ class StepFunctionsReprocessor:
         request = {
             "source": {"bucket": record.source.bucket, "key": record.source.key},
             "name": record.name,
-            "reprocess": True,
+            # The service has set the record RECEIVED: this execution owns it.
+            "resume": True,
         }
         with service_errors("AWS Step Functions"):
             self.stepfunctions.start_execution(

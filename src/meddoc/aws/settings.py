@@ -22,6 +22,7 @@ class AwsSettings:
     medical: MedicalOptions = field(default_factory=MedicalOptions)
     pii: bool = True
     limits: Limits = field(default_factory=Limits)
+    stuck_after_minutes: int = 180  # longer than the pipeline's 2-hour execution timeout
 
     @classmethod
     def from_environ(cls, environ: Mapping[str, str]) -> AwsSettings:
@@ -54,6 +55,7 @@ class AwsSettings:
             ),
             pii=flag("PII_ENABLED", True),
             limits=Limits(max_polls=int(polls)) if polls.strip() else Limits(),
+            stuck_after_minutes=int(environ.get("STUCK_AFTER_MINUTES", "") or 180),
         )
 
 

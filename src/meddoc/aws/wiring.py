@@ -8,6 +8,7 @@ from functools import cache, cached_property
 
 from meddoc.aws.comprehend import ComprehendAnalyzer, ComprehendLanguageDetector
 from meddoc.aws.comprehend_medical import ComprehendMedicalAnalyzer
+from meddoc.aws.dynamodb_review import DynamoReviewStore
 from meddoc.aws.dynamodb_store import DynamoDocumentStore
 from meddoc.aws.s3_blobs import S3BlobStore
 from meddoc.aws.settings import AwsSettings
@@ -28,6 +29,10 @@ class AwsRuntime:
     @cached_property
     def store(self) -> DynamoDocumentStore:
         return DynamoDocumentStore(self.settings.table_name)
+
+    @cached_property
+    def reviews(self) -> DynamoReviewStore:
+        return DynamoReviewStore(self.settings.table_name)
 
     @cached_property
     def artifacts(self) -> Artifacts:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TextIO
@@ -45,13 +46,23 @@ def process(settings: LocalSettings, paths: list[Path], out: TextIO = sys.stderr
     missing = [str(p) for p in paths if not p.expanduser().exists()]
     if missing:
         raise FileNotFoundError(f"no such file or folder: {', '.join(missing)}")
+    return run_jobs(
+        settings, lambda runtime: ingest(paths, runtime.blobs, runtime.queue).first_job, out
+    )
+
+
+def run_jobs(
+    settings: LocalSettings, queue_jobs: Callable[[LocalRuntime], int], out: TextIO = sys.stderr
+) -> BatchSummary:
+    """Queue jobs (`queue_jobs` returns the first job number, 0 for none), run them and
+    any a crash left pending, following progress; the summary covers them all."""
     started = time.monotonic()
     runtime = LocalRuntime(settings)
-    host = WorkerHost(settings, runtime.queue)
+    host = WorkerHost(runtime)
     owner = host.acquire()
     try:
-        ingested = ingest(paths, runtime.blobs, runtime.queue)
-        since = min(filter(None, [runtime.queue.oldest_pending(), ingested.first_job]), default=0)
+        first = queue_jobs(runtime)
+        since = min(filter(None, [runtime.queue.oldest_pending(), first]), default=0)
         if since == 0:
             return BatchSummary(seconds=time.monotonic() - started)
         if owner:

@@ -8,19 +8,23 @@ import fcntl
 import multiprocessing
 import os
 import threading
+from datetime import timedelta
 from multiprocessing.context import SpawnProcess
 from pathlib import Path
 from typing import IO
 
-from meddoc.local.jobs import JobQueue
-from meddoc.local.settings import LocalSettings
+from meddoc.local.runtime import LocalRuntime
+from meddoc.local.sqlite_review import SqliteReviewStore
 from meddoc.local.worker import work, worker_process
+from meddoc.pipeline.runner import utc_now
+from meddoc.pipeline.stuck import fail_stuck
 
 
 class WorkerHost:
-    def __init__(self, settings: LocalSettings, queue: JobQueue) -> None:
-        self.settings = settings
-        self.queue = queue
+    def __init__(self, runtime: LocalRuntime) -> None:
+        self.runtime = runtime
+        self.settings = runtime.settings
+        self.queue = runtime.queue
         self._lock_file: IO[str] | None = None
         self._processes: list[SpawnProcess] = []
         self._threads: list[threading.Thread] = []
@@ -45,6 +49,14 @@ class WorkerHost:
         handle.flush()
         self._lock_file = handle
         self.queue.recover()
+        # Documents left unsettled by an earlier run and no longer in any job's hands.
+        fail_stuck(
+            SqliteReviewStore(self.runtime.store),
+            self.runtime.store,
+            utc_now,
+            timedelta(minutes=self.settings.stuck_after_minutes),
+            keep=self.queue.pending_documents(),
+        )
         return True
 
     def holder(self) -> str:

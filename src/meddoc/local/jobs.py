@@ -98,6 +98,21 @@ class JobQueue:
                 (SETTLED, document_id, outcome, reason, _now(), number),
             )
 
+    def note_document(self, number: int, document_id: str) -> None:
+        """Remember which document a running job works on (once it is identified)."""
+        with self._lock:
+            self.db.execute(
+                "UPDATE jobs SET document_id = ? WHERE number = ?", (document_id, number)
+            )
+
+    def pending_documents(self) -> frozenset[str]:
+        with self._lock:
+            rows = self.db.execute(
+                "SELECT document_id FROM jobs WHERE state IN (?, ?) AND document_id IS NOT NULL",
+                (QUEUED, RUNNING),
+            ).fetchall()
+        return frozenset(row["document_id"] for row in rows)
+
     def recover(self) -> int:
         """Queue again the jobs a crashed run left running. Only the process holding
         the data directory's lock may call this."""
@@ -139,6 +154,11 @@ class JobQueue:
                 (since, QUEUED, RUNNING),
             ).fetchone()
         return int(row["n"])
+
+    def last_number(self) -> int:
+        with self._lock:
+            row = self.db.execute("SELECT MAX(number) AS n FROM jobs").fetchone()
+        return int(row["n"] or 0)
 
     def oldest_pending(self) -> int | None:
         with self._lock:

@@ -89,4 +89,5 @@ class LocalReprocessor:
         self.queue = queue
 
     def reprocess(self, record: DocumentRecord) -> None:
-        self.queue.enqueue(record.source, record.name, reprocess=True)
+        # The service has set the record RECEIVED: the job owns it and runs it.
+        self.queue.enqueue(record.source, record.name, owned=True)

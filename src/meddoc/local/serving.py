@@ -89,7 +89,7 @@ def build_server(
 def serve(settings: LocalSettings, auth: bool = True, out: TextIO = sys.stderr) -> None:
     token = new_token() if auth else None
     server, runtime = build_server(settings, token)
-    host = WorkerHost(settings, runtime.queue)
+    host = WorkerHost(runtime)
     owner = host.acquire()
     if owner:
         host.start(until_empty=False)

@@ -22,6 +22,7 @@ class LocalSettings:
     host: str = "127.0.0.1"
     port: int = 8765
     auth: bool = True
+    stuck_after_minutes: int = 60  # RECEIVED/PROCESSING longer than this: FAILED at start-up
 
     @property
     def database(self) -> Path:

@@ -17,7 +17,7 @@ def watch(settings: LocalSettings, folder: Path, interval: float) -> None:
     if not folder.expanduser().is_dir():
         raise FileNotFoundError(f"no such folder: {folder}")
     runtime = LocalRuntime(settings)
-    host = WorkerHost(settings, runtime.queue)
+    host = WorkerHost(runtime)
     owner = host.acquire()
     if owner:
         host.start(until_empty=False)

@@ -36,6 +36,8 @@ def run_job(pipeline: Pipeline, queue: JobQueue, job: QueuedJob) -> str:
         # identify has recorded the failure on the document where it could name it
         queue.settle(job.number, None, FAILED, f"could not read the file ({type(exc).__name__})")
         return FAILED
+    if identified.document_id:
+        queue.note_document(job.number, identified.document_id)
     if identified.action == SKIP:
         queue.settle(job.number, identified.document_id, SKIPPED, identified.reason)
         return SKIPPED

@@ -3,7 +3,7 @@ change function for DocumentStore.update, so both stores apply the same rules.""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from meddoc.model import (
     DocumentRecord,
@@ -87,3 +87,26 @@ def fail(failure: Failure, now: datetime) -> RecordChange:
 
 def is_settled(record: DocumentRecord) -> bool:
     return record.status in (Status.DONE, Status.FAILED)
+
+
+def time_out(now: datetime, older_than: timedelta) -> RecordChange:
+    """FAILED "timed out" for a document still RECEIVED or PROCESSING since longer than
+    allowed (checked again inside the update, so one that just moved on is left alone)."""
+
+    def change(record: DocumentRecord) -> bool:
+        if record.status not in (Status.RECEIVED, Status.PROCESSING):
+            return False
+        if now - record.updated_at <= older_than:
+            return False
+        minutes = int(older_than.total_seconds() // 60)
+        record.failure = Failure(
+            step="processing",
+            reason=f"timed out: still {record.status.value} after {minutes} minutes; "
+            "reprocess the document",
+            error="TimedOut",
+        )
+        record.status = Status.FAILED
+        record.updated_at = now
+        return True
+
+    return change
