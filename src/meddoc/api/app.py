@@ -15,7 +15,7 @@ from aws_lambda_powertools.utilities.data_classes import APIGatewayProxyEventV2
 
 from meddoc import __version__
 from meddoc.api.auth import Authenticator
-from meddoc.api.errors import register_error_handlers, unauthenticated
+from meddoc.api.errors import refused, register_error_handlers, unauthenticated
 from meddoc.api.exporting import export_documents
 from meddoc.api.service import Actor, ReviewService
 from meddoc.api.views import (
@@ -48,6 +48,7 @@ from meddoc.model import (
 from meddoc.ports import DocumentQuery
 
 MAX_PAGE_SIZE = 100
+FORM_TYPES = ("multipart/", "application/x-www-form-urlencoded")
 
 
 def create_app(
@@ -215,6 +216,10 @@ class AuthenticatedResolver(APIGatewayHttpResolver):
             except NotAuthenticated as exc:
                 origin = (request.headers or {}).get("origin")
                 return unauthenticated(str(exc), self._cors, origin)
+            content_type = (request.headers or {}).get("content-type", "").lower()
+            if content_type.startswith(FORM_TYPES):
+                # No route takes forms; powertools would try to parse them anyway.
+                return refused(415, "UnsupportedMediaType", "send the body as application/json")
         resolved: dict[str, Any] = super().resolve(event, context)
         return resolved
 

@@ -10,7 +10,10 @@ from typing import Any
 
 from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, CORSConfig, Response
 from aws_lambda_powertools.event_handler.exceptions import NotFoundError
-from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
+from aws_lambda_powertools.event_handler.openapi.exceptions import (
+    RequestUnsupportedContentType,
+    RequestValidationError,
+)
 
 from meddoc import errors
 
@@ -39,14 +42,25 @@ def error_response(status: int, code: str, message: str) -> Response[dict[str, o
     )
 
 
+def refused(
+    status: int, code: str, message: str, headers: dict[str, str] | None = None
+) -> dict[str, Any]:
+    """An error in API Gateway's response format, for requests refused before routing."""
+    body = json.dumps({"error": {"code": code, "message": message}})
+    return {
+        "statusCode": status,
+        "headers": {"Content-Type": "application/json", **(headers or {})},
+        "body": body,
+        "isBase64Encoded": False,
+    }
+
+
 def unauthenticated(message: str, cors: CORSConfig | None, origin: str | None) -> dict[str, Any]:
-    """A 401 in API Gateway's response format, for requests refused before routing
-    (with CORS headers, so the site can read it and send the user to log in)."""
-    headers = {"Content-Type": "application/json", "WWW-Authenticate": 'Bearer realm="meddoc"'}
+    """A 401 (with CORS headers, so the site can read it and send the user to log in)."""
+    headers = {"WWW-Authenticate": 'Bearer realm="meddoc"'}
     if cors is not None:
         headers.update(cors.to_dict(origin))
-    body = json.dumps({"error": {"code": "NotAuthenticated", "message": message}})
-    return {"statusCode": 401, "headers": headers, "body": body, "isBase64Encoded": False}
+    return refused(401, "NotAuthenticated", message, headers)
 
 
 def register_error_handlers(app: APIGatewayHttpResolver) -> None:
@@ -57,11 +71,22 @@ def register_error_handlers(app: APIGatewayHttpResolver) -> None:
 
     @app.exception_handler(RequestValidationError)
     def invalid_request(exc: RequestValidationError) -> Response[dict[str, object]]:
+        problems = exc.errors()
+        if any(problem.get("type") == "json_invalid" for problem in problems):
+            return error_response(400, "InvalidRequest", "the request body is not valid JSON")
         # Name the fields, never echo the values (they could be PHI).
         fields = sorted(
-            {".".join(str(p) for p in e.get("loc", ())[1:]) or "body" for e in exc.errors()}
+            {".".join(str(p) for p in e.get("loc", ())[1:]) or "body" for e in problems}
         )
         return error_response(400, "InvalidRequest", f"invalid or missing: {', '.join(fields)}")
+
+    @app.exception_handler(RequestUnsupportedContentType)
+    def wrong_content_type(exc: RequestUnsupportedContentType) -> Response[dict[str, object]]:
+        return error_response(415, "UnsupportedMediaType", "send the body as application/json")
+
+    @app.exception_handler(UnicodeDecodeError)
+    def not_utf8(exc: UnicodeDecodeError) -> Response[dict[str, object]]:
+        return error_response(400, "InvalidRequest", "the request body is not UTF-8 JSON")
 
     @app.not_found
     def not_found(exc: NotFoundError) -> Response[dict[str, object]]:

@@ -134,6 +134,14 @@ class _Handler(BaseHTTPRequestHandler):
     def do_OPTIONS(self) -> None:
         self._api()
 
+    def send_error(
+        self, code: int, message: str | None = None, explain: str | None = None
+    ) -> None:
+        # An unknown method is the client's mistake (405), not a server error (501).
+        if code == HTTPStatus.NOT_IMPLEMENTED:
+            code, message = HTTPStatus.METHOD_NOT_ALLOWED, "method not allowed"
+        super().send_error(code, message, explain)
+
     def _api(self) -> None:
         length = int(self.headers.get("Content-Length") or 0)
         if length > self.server.max_body:
