@@ -10,12 +10,6 @@ DATA ?= ../shared/data
 # sam build needs the Lambda runtime's Python (3.12) on PATH; pyenv provides it here.
 SAM_PYENV ?= 3.11.7:3.12.1
 
-# Packages of the Lambda layer (the core's dependencies, for python3.12 on arm64);
-# boto3/botocore come with the Lambda runtime and are left out.
-LAYER_PACKAGES := aws-lambda-powertools==3.37.0 pydantic==2.14.4 pydantic-core==2.50.5 \
-	annotated-types==0.8.0 typing-extensions==4.16.0 typing-inspection==0.4.5 \
-	aws-xray-sdk==2.15.0 wrapt==2.5.2 pypdf==7.1.1 pillow==13.0.0 pypdfium2==5.15.2
-
 .PHONY: help venv run test lint format bench build deploy clean
 
 help:
@@ -65,17 +59,6 @@ build: $(SAM)
 deploy: build venv
 	$(SAM) deploy --stack-name $(or $(STACK),meddoc)
 	$(BIN)/python -m meddoc.aws.deploy_site --stack $(or $(STACK),meddoc) --site site
-
-# Called by `sam build` for the CoreLayer resource (BuildMethod: makefile).
-build-CoreLayer:
-	$(PYTHON) -m pip install --quiet --no-deps --target "$(ARTIFACTS_DIR)/python" \
-		--platform manylinux2014_aarch64 --platform manylinux_2_28_aarch64 \
-		--implementation cp --python-version 3.12 \
-		--only-binary=:all: $(LAYER_PACKAGES)
-	mkdir -p "$(ARTIFACTS_DIR)/python"
-	cp -r src/meddoc "$(ARTIFACTS_DIR)/python/"
-	rm -rf "$(ARTIFACTS_DIR)/python/meddoc/local" "$(ARTIFACTS_DIR)/python/meddoc/bench"
-	find "$(ARTIFACTS_DIR)/python" -name __pycache__ -type d -prune -exec rm -rf {} +
 
 clean:
 	rm -rf .aws-sam .pytest_cache .mypy_cache .ruff_cache

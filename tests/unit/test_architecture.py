@@ -39,7 +39,7 @@ def test_handlers_stay_thin() -> None:
 
 
 def test_the_lambda_layer_carries_none_of_the_offline_engines() -> None:
-    makefile = (ROOT / "Makefile").read_text()
+    makefile = (ROOT / "src" / "Makefile").read_text()
     packages = makefile.split("LAYER_PACKAGES :=", 1)[1].split("\n\n", 1)[0].lower()
     for engine in (
         "rapidocr",
@@ -55,3 +55,4 @@ def test_the_lambda_layer_carries_none_of_the_offline_engines() -> None:
     ):
         assert engine not in packages, engine
     assert 'rm -rf "$(ARTIFACTS_DIR)/python/meddoc/local"' in makefile
+    assert "ContentUri: src/" in (ROOT / "template.yaml").read_text()
