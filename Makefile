@@ -28,7 +28,7 @@ $(BIN)/.installed: pyproject.toml
 venv: $(BIN)/.installed
 
 run: venv
-	$(BIN)/meddoc run samples $(DOCS)
+	$(BIN)/meddoc run samples/documents $(DOCS)
 
 test: lint $(SAM)
 	$(BIN)/pytest -n 2 --dist loadgroup
