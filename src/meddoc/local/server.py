@@ -10,7 +10,6 @@ import mimetypes
 import threading
 import time
 import uuid
-from collections.abc import Callable
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -89,29 +88,33 @@ class ReviewServer(ThreadingHTTPServer):
     def __init__(
         self,
         address: tuple[str, int],
-        make_app: Callable[[], APIGatewayHttpResolver],
+        app: APIGatewayHttpResolver,
         site_dir: Path,
         config: dict[str, Any],
         max_body: int,
     ) -> None:
         super().__init__(address, _Handler)
-        self.make_app = make_app
+        self.app = app
         self.site_dir = site_dir.resolve()
         self.config = config
         self.max_body = max_body
-        self._apps = threading.local()
+        # powertools keeps the request being resolved in a class attribute, shared by
+        # every resolver: requests are resolved one at a time (the HTTP transfers of the
+        # bodies still overlap).
+        self.resolving = threading.Lock()
 
-    def app(self) -> APIGatewayHttpResolver:
-        # The resolver keeps the current request on itself: one per thread.
-        if not hasattr(self._apps, "app"):
-            self._apps.app = self.make_app()
-        app: APIGatewayHttpResolver = self._apps.app
-        return app
+    def resolve(self, event: dict[str, Any]) -> dict[str, Any]:
+        with self.resolving:
+            response: dict[str, Any] = self.app.resolve(event, _Context())  # type: ignore[arg-type]
+        return response
 
 
 class _Handler(BaseHTTPRequestHandler):
     server: ReviewServer
     protocol_version = "HTTP/1.1"
+    # Headers and body go out as two writes: without this each reply waits ~40 ms for
+    # the client's delayed ACK.
+    disable_nagle_algorithm = True
 
     def log_message(self, format: str, *args: Any) -> None:
         pass  # request lines carry document ids and search terms: keep them out of logs
@@ -155,7 +158,7 @@ class _Handler(BaseHTTPRequestHandler):
         event = to_event(
             self.command, self.path, dict(self.headers.items()), body, self.client_address[0]
         )
-        response = self.server.app().resolve(event, _Context())  # type: ignore[arg-type]
+        response = self.server.resolve(event)
         payload = response.get("body") or ""
         data = (
             base64.b64decode(payload)

@@ -72,13 +72,11 @@ def build_server(
     service = review_service(runtime, uploads)
     authenticator: Authenticator = BearerToken(token) if token else NoAuthentication()
 
-    def make_app() -> APIGatewayHttpResolver:
-        return create_app(service, authenticator, extra_routes=upload_route(uploads))
-
+    app = create_app(service, authenticator, extra_routes=upload_route(uploads))
     config = {"mode": "local", "apiBase": "", "auth": "token" if token else "none"}
     server = ReviewServer(
         (settings.host, settings.port),
-        make_app,
+        app,
         site_dir,
         config,
         max_body=runtime.pipeline.limits.max_document_bytes + 65536,
