@@ -2,23 +2,18 @@
 
 from typing import Any
 
-from aws_lambda_powertools import Logger, Metrics, Tracer
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from meddoc.aws.events import job_from_event, job_payload
 from meddoc.aws.idempotency import once_per_attempt
+from meddoc.aws.instrumentation import instrumented, logger
 from meddoc.aws.wiring import runtime
 from meddoc.pipeline.analyze_text import analyze_text
 
-logger = Logger()
-tracer = Tracer()
-metrics = Metrics()
 aws = runtime()
 
 
-@logger.inject_lambda_context
-@tracer.capture_lambda_handler(capture_response=False)
-@metrics.log_metrics
+@instrumented
 @once_per_attempt(aws.settings)
 def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     job = job_from_event(event)

@@ -2,25 +2,19 @@
 
 from typing import Any
 
-from aws_lambda_powertools import Logger, Metrics, Tracer
-from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from meddoc.aws.events import job_from_event, job_payload
 from meddoc.aws.idempotency import once_per_attempt
+from meddoc.aws.instrumentation import count, instrumented, logger
 from meddoc.aws.wiring import runtime
 from meddoc.pipeline.detect_text import detect_text
 from meddoc.pipeline.runner import utc_now
 
-logger = Logger()
-tracer = Tracer()
-metrics = Metrics()
 aws = runtime()
 
 
-@logger.inject_lambda_context
-@tracer.capture_lambda_handler(capture_response=False)
-@metrics.log_metrics
+@instrumented
 @once_per_attempt(aws.settings)
 def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     job = job_from_event(event)
@@ -28,5 +22,5 @@ def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     job = detect_text(
         job, detector=aws.text_detector, artifacts=aws.artifacts, store=aws.store, now=utc_now
     )
-    metrics.add_metric(name="PagesDetected", unit=MetricUnit.Count, value=job.page_count)
+    count("PagesDetected", job.page_count)
     return job_payload(job)

@@ -4,27 +4,21 @@ FAILED "timed out", so nothing waits forever unnoticed (the stuck-document detec
 from datetime import timedelta
 from typing import Any
 
-from aws_lambda_powertools import Logger, Metrics, Tracer
-from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
+from meddoc.aws.instrumentation import count, instrumented, logger
 from meddoc.aws.wiring import runtime
 from meddoc.pipeline.runner import utc_now
 from meddoc.pipeline.stuck import fail_stuck
 
-logger = Logger()
-tracer = Tracer()
-metrics = Metrics()
 aws = runtime()
 
 
-@logger.inject_lambda_context
-@tracer.capture_lambda_handler(capture_response=False)
-@metrics.log_metrics
+@instrumented
 def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     older_than = timedelta(minutes=aws.settings.stuck_after_minutes)
     failed = fail_stuck(aws.reviews, aws.store, utc_now, older_than)
     for document_id in failed:
         logger.warning("document timed out", extra={"document_id": document_id})
-    metrics.add_metric(name="DocumentsTimedOut", unit=MetricUnit.Count, value=len(failed))
+    count("DocumentsTimedOut", len(failed))
     return {"timed_out": failed}

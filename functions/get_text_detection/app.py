@@ -3,22 +3,17 @@ all result pages (NextToken) and store the detection."""
 
 from typing import Any
 
-from aws_lambda_powertools import Logger, Metrics, Tracer
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from meddoc.aws.events import job_from_event, job_payload
+from meddoc.aws.instrumentation import instrumented, logger
 from meddoc.aws.wiring import runtime
 from meddoc.pipeline.detect_text import collect_text_detection
 
-logger = Logger()
-tracer = Tracer()
-metrics = Metrics()
 aws = runtime()
 
 
-@logger.inject_lambda_context
-@tracer.capture_lambda_handler(capture_response=False)
-@metrics.log_metrics
+@instrumented
 def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     job = job_from_event(event)
     logger.append_keys(document_id=job.document_id)

@@ -3,27 +3,21 @@ summary and search terms in DynamoDB; the document is DONE."""
 
 from typing import Any
 
-from aws_lambda_powertools import Logger, Metrics, Tracer
-from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from meddoc.aws.events import job_from_event, job_payload
+from meddoc.aws.instrumentation import count, instrumented, logger
 from meddoc.aws.wiring import runtime
 from meddoc.pipeline.runner import utc_now
 from meddoc.pipeline.store import store_document
 
-logger = Logger()
-tracer = Tracer()
-metrics = Metrics()
 aws = runtime()
 
 
-@logger.inject_lambda_context
-@tracer.capture_lambda_handler(capture_response=False)
-@metrics.log_metrics
+@instrumented
 def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     job = job_from_event(event)
     logger.append_keys(document_id=job.document_id)
     job = store_document(job, artifacts=aws.artifacts, store=aws.store, now=utc_now)
-    metrics.add_metric(name="DocumentsDone", unit=MetricUnit.Count, value=1)
+    count("DocumentsDone")
     return job_payload(job)

@@ -3,27 +3,21 @@ create its one record. Input: the S3 Object Created event, or a reprocess reques
 
 from typing import Any
 
-from aws_lambda_powertools import Logger, Metrics, Tracer
-from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from meddoc.aws.events import job_from_event, job_payload
+from meddoc.aws.instrumentation import count, instrumented, logger
 from meddoc.aws.wiring import runtime
 from meddoc.pipeline.runner import utc_now
 from meddoc.pipeline.validate import validate
 
-logger = Logger()
-tracer = Tracer()
-metrics = Metrics()
 aws = runtime()
 
 
-@logger.inject_lambda_context
-@tracer.capture_lambda_handler(capture_response=False)
-@metrics.log_metrics
+@instrumented
 def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     job = job_from_event(event)
     job = validate(job, blobs=aws.blobs, store=aws.store, limits=aws.settings.limits, now=utc_now)
     logger.info("validated", extra={"document_id": job.document_id, "action": job.action})
-    metrics.add_metric(name=f"Upload_{job.action}", unit=MetricUnit.Count, value=1)
+    count(f"Upload_{job.action}")
     return job_payload(job)
