@@ -2,7 +2,7 @@
 attributes and ICD-10-CM top-1 on the labelled notes (per split and language) and against
 genuine Comprehend Medical responses; plus start-up time and speed per note.
 
-    python -m meddoc.bench.medical [--corpus DIR] [--shared DIR] [--json OUT] [--errors dev]
+    python -m meddoc.bench.medical [--corpus DIR]... [--shared DIR] [--json OUT] [--errors dev]
 """
 
 from __future__ import annotations
@@ -17,27 +17,34 @@ from pathlib import Path
 from typing import Any
 
 from meddoc.bench.medical_metrics import (
+    ALL_CATEGORIES,
     CATEGORIES,
+    PHI,
     Score,
+    code_mismatches,
     misses_and_false_positives,
     score_document,
 )
 from meddoc.local.medical.engine import LocalMedicalAnalyzer
 from meddoc.local.medical.vocabulary import load_vocabulary
+from meddoc.local.phi import PhiDetector, default_detector
 from meddoc.model import MedicalEntity
 from meddoc.serialization import from_dict
 
-DEFAULT_CORPUS = Path("tests/fixtures/medical_notes")
+# The labelled corpus (dev and test splits) and the second development set (dev2).
+DEFAULT_CORPORA = (Path("tests/fixtures/medical_notes"), Path("tests/local/medical/dev_notes"))
 SHORT = {
     "MEDICAL_CONDITION": "COND",
     "MEDICATION": "MED",
     "TEST_TREATMENT_PROCEDURE": "TTP",
     "ANATOMY": "ANAT",
+    PHI: "PHI",
 }
 # Which categories each Comprehend Medical API reports (README of the shared data).
 API_CATEGORIES = {
-    "DetectEntities (v1)": CATEGORIES,
-    "DetectEntitiesV2": CATEGORIES,
+    "DetectEntities (v1)": ALL_CATEGORIES,
+    "DetectEntitiesV2": ALL_CATEGORIES,
+    "DetectPHI": (PHI,),
     "InferICD10CM": ("MEDICAL_CONDITION",),
     "InferRxNorm": ("MEDICATION",),
     "InferSNOMEDCT": ("MEDICAL_CONDITION", "ANATOMY", "TEST_TREATMENT_PROCEDURE"),
@@ -136,13 +143,21 @@ def load_shared(folder: Path) -> list[Document]:
     return documents
 
 
+def predict(
+    analyzer: LocalMedicalAnalyzer, phi: PhiDetector, text: str, language: str
+) -> list[MedicalEntity]:
+    """What the local pipeline reports for a text: medical entities and PHI together,
+    as DetectEntitiesV2 does."""
+    return analyzer.analyze(text, language=language).entities + phi.detect_phi(text, language)
+
+
 def _fmt(value: float | None) -> str:
     return "  -  " if value is None else f"{value:.3f}"
 
 
 def _row(label: str, score: Score) -> str:
     cells = []
-    for category in CATEGORIES:
+    for category in ALL_CATEGORIES:
         counts = score.categories.get(category)
         cells.append(
             f"{SHORT[category]} {_fmt(counts.f1) if counts and counts.references else '  -  '}"
@@ -204,17 +219,25 @@ def _errors(documents: list[Document], predictions: dict[str, list[MedicalEntity
             misses[str(entity.category)][entity.text.lower()] += 1
         for entity in wrong:
             false[str(entity.category)][entity.text.lower()] += 1
-    for category in CATEGORIES:
+    for category in ALL_CATEGORIES:
         print(f"\n{category} misses: {misses[category].most_common(25)}")
         print(f"{category} false positives: {false[category].most_common(25)}")
+    codes = Counter(
+        f"{ref.text.lower()} {ref.concepts[0].code}->{top or 'none'}"
+        for doc in documents
+        for ref, top in code_mismatches(doc.reference, predictions[doc.name])
+    )
+    print(f"\nICD-10-CM top-1 mismatches (reference->predicted): {codes.most_common(40)}")
 
 
 def run(args: argparse.Namespace) -> dict[str, Any]:
     started = time.perf_counter()
     vocabulary = load_vocabulary(args.cache_dir)
     analyzer = LocalMedicalAnalyzer(vocabulary=vocabulary)
+    phi = default_detector()
+    phi.find("warm-up")
     startup = time.perf_counter() - started
-    documents = load_corpus(args.corpus)
+    documents = [doc for folder in args.corpus or DEFAULT_CORPORA for doc in load_corpus(folder)]
     if args.shared and args.shared.exists():
         documents += load_shared(args.shared)
     predictions: dict[str, list[MedicalEntity]] = {}
@@ -223,11 +246,10 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     print(f"{'document':38} micro precision/recall/F1 | per-category F1 | traits and codes")
     for doc in documents:
         begun = time.perf_counter()
-        result = analyzer.analyze(doc.text, language=doc.language)
+        predictions[doc.name] = predict(analyzer, phi, doc.text, doc.language)
         timings.append(time.perf_counter() - begun)
-        predictions[doc.name] = result.entities
-        score = score_document(doc.reference, result.entities, doc.categories)
-        print(_row(f"{doc.name[:30]} [{doc.split}]", score))
+        score = score_document(doc.reference, predictions[doc.name], doc.categories)
+        print(_row(f"{doc.name[:29]} [{doc.split}]", score))
         groups[f"{doc.split} / {doc.language}"].merge(score)
         groups[f"{doc.split} / all"].merge(score)
     _print_totals("TOTALS", dict(sorted(groups.items())))
@@ -251,7 +273,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
+    parser.add_argument("--corpus", type=Path, action="append", help="labelled notes (repeatable)")
     parser.add_argument("--shared", type=Path, default=Path("../shared/data/comprehend-medical"))
     parser.add_argument("--cache-dir", type=Path, default=None)
     parser.add_argument("--json", type=Path, default=None, help="write the figures here")
@@ -261,6 +283,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     report = run(args)
     if args.json:
+        args.json.parent.mkdir(parents=True, exist_ok=True)
         args.json.write_text(json.dumps(report, indent=2), encoding="utf-8")
     return 0
 

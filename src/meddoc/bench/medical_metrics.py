@@ -1,6 +1,6 @@
 """Scoring medical entities against a reference the way issue 6 defines it: a reference
 entity is found when a predicted entity of the same category overlaps it (headline types
-only); then negation agreement, attribute recall and ICD-10-CM top-1 on the matches."""
+only, every PHI type); then negation agreement, attribute recall and ICD-10-CM top-1."""
 
 from __future__ import annotations
 
@@ -15,16 +15,19 @@ HEADLINE_TYPES: dict[str, frozenset[str]] = {
     "TEST_TREATMENT_PROCEDURE": frozenset({"TEST_NAME", "PROCEDURE_NAME", "TREATMENT_NAME"}),
     "ANATOMY": frozenset({"SYSTEM_ORGAN_SITE"}),
 }
-CATEGORIES = tuple(HEADLINE_TYPES)
+CATEGORIES = tuple(HEADLINE_TYPES)  # the clinical categories the labelled corpus carries
+PHI = "PROTECTED_HEALTH_INFORMATION"
+ALL_CATEGORIES = (*CATEGORIES, PHI)
+
+
+def is_headline(entity: MedicalEntity) -> bool:
+    category = str(entity.category)
+    return category == PHI or entity.type in HEADLINE_TYPES.get(category, ())
 
 
 def headline(entities: Iterable[MedicalEntity], categories: Iterable[str]) -> list[MedicalEntity]:
     wanted = set(categories)
-    return [
-        e
-        for e in entities
-        if str(e.category) in wanted and e.type in HEADLINE_TYPES.get(str(e.category), ())
-    ]
+    return [e for e in entities if str(e.category) in wanted and is_headline(e)]
 
 
 def _overlap(a: MedicalEntity, b: MedicalEntity) -> int:
@@ -120,7 +123,7 @@ def score_document(
 ) -> Score:
     """Score one document, counting only `categories` (the ones the reference's API
     covers) and their headline types."""
-    wanted = [c for c in CATEGORIES if c in set(categories)]
+    wanted = [c for c in ALL_CATEGORIES if c in set(categories)]
     refs = headline(reference, wanted)
     preds = headline(predicted, wanted)
     score = Score(categories={c: Counts() for c in wanted})
@@ -165,3 +168,21 @@ def misses_and_false_positives(
         p for p in preds if not any(r.category == p.category and _overlap(r, p) for r in refs)
     ]
     return misses, false
+
+
+def code_mismatches(
+    reference: list[MedicalEntity], predicted: list[MedicalEntity]
+) -> list[tuple[MedicalEntity, str]]:
+    """Coded reference conditions whose matched prediction ranks another ICD-10-CM code
+    first (or none): each with the predicted top code ("" when none)."""
+    preds = headline(predicted, ["MEDICAL_CONDITION"])
+    wrong = []
+    for ref in headline(reference, ["MEDICAL_CONDITION"]):
+        codes = [c.code for c in ref.concepts if c.system == CodeSystem.ICD10CM]
+        match = best_match(ref, preds)
+        if not codes or match is None:
+            continue
+        top = next((c.code for c in match.concepts if c.system == CodeSystem.ICD10CM), "")
+        if top != codes[0]:
+            wrong.append((ref, top))
+    return wrong

@@ -82,6 +82,13 @@ class OfflineMedical:
         return language in ("en", "es")
 
     def analyze(self, text: str, language: str, log: ResponseLog) -> MedicalAnalysis:
+        from meddoc.local.medical.text import unwrap
+
         analysis = self.analyzer.analyze(text, language=language)
-        analysis.phi = self.phi.detect_phi(text, language)
+        # An address or name wrapped across lines is one PHI span: look for PHI in the
+        # text with wrapping line breaks read as spaces (same offsets), then quote the
+        # original text.
+        analysis.phi = self.phi.detect_phi(unwrap(text), language)
+        for entity in analysis.phi:
+            entity.text = text[entity.begin : entity.end]
         return analysis

@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from meddoc.bench.medical_metrics import misses_and_false_positives, score_document
+from meddoc.bench.medical_metrics import (
+    code_mismatches,
+    misses_and_false_positives,
+    score_document,
+)
 from meddoc.model import Attribute, Category, CodeSystem, Concept, MedicalEntity, Trait
 
 
@@ -94,3 +98,21 @@ def test_given_errors_then_misses_and_false_positives_are_listed() -> None:
     )
     assert [(m.begin, m.end) for m in missed] == [(0, 5)]
     assert [(w.begin, w.end) for w in wrong] == [(20, 25)]
+
+
+def test_given_phi_references_then_every_phi_type_counts_when_the_api_covers_phi() -> None:
+    name = entity(0, 10, "PROTECTED_HEALTH_INFORMATION", "NAME")
+    age = entity(14, 16, "PROTECTED_HEALTH_INFORMATION", "AGE")
+    predicted = [entity(0, 10, "PROTECTED_HEALTH_INFORMATION", "NAME")]
+    phi = score_document([name, age], predicted, ["PROTECTED_HEALTH_INFORMATION"])
+    counts = phi.categories["PROTECTED_HEALTH_INFORMATION"]
+    assert (counts.references, counts.found, counts.predictions, counts.correct) == (2, 1, 1, 1)
+    # the labelled corpus carries no PHI labels: by default PHI is not scored at all
+    assert "PROTECTED_HEALTH_INFORMATION" not in score_document([name], predicted).categories
+
+
+def test_given_a_matched_condition_with_another_top_code_then_it_is_a_code_mismatch() -> None:
+    reference = [entity(0, 5, code="R21"), entity(10, 15, code="L29.9")]
+    predicted = [entity(0, 5, code="R21"), entity(10, 15, code="L29.8")]
+    wrong = code_mismatches(reference, predicted)
+    assert [(r.begin, top) for r, top in wrong] == [(10, "L29.8")]

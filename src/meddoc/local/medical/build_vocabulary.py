@@ -21,6 +21,7 @@ from meddoc.local.medical import curated
 from meddoc.local.medical.icd_tables import billable, icd_condition_terms, icd_index
 from meddoc.local.medical.text import phrase_key
 from meddoc.local.medical.vocabulary import (
+    NO_CODE,
     TermEntry,
     Vocabulary,
     load_vocabulary,
@@ -132,7 +133,10 @@ def build_vocabulary(key: str, versions: dict[str, str]) -> Vocabulary:
     kept = curated.keep_whole()
     blocked = curated.blocklist()
     curated_terms = {
-        language: [(key, entry._replace(code=billable(entry.code))) for key, entry in terms]
+        language: [
+            (key, entry if entry.code == NO_CODE else entry._replace(code=billable(entry.code)))
+            for key, entry in terms
+        ]
         for language, terms in curated.curated_terms().items()
     }
     drugs = drug_terms(
@@ -151,12 +155,14 @@ def build_vocabulary(key: str, versions: dict[str, str]) -> Vocabulary:
         "en": _merge(english, blocked, acuity["en"], kept["en"]),
         "es": _merge(spanish, blocked, acuity["es"], kept["es"]),
     }
+    icd = icd_index()
+    icd.site_words = curated.icd_site_words()
     return Vocabulary(
         key=key,
         versions=versions,
         terms=terms,
         max_words=MAX_WORDS,
-        icd=icd_index(),
+        icd=icd,
         rules=rules,
     )
 

@@ -48,6 +48,14 @@ def curated_terms() -> dict[str, list[tuple[str, TermEntry]]]:
     return terms
 
 
+def icd_site_words() -> dict[str, tuple[str, ...]]:
+    """Site phrase key -> the wordings ICD-10-CM titles use for it."""
+    wordings: dict[str, list[str]] = defaultdict(list)
+    for site, wording in rows("icd_sites.tsv"):
+        wordings[phrase_key(site)].append(phrase_key(wording))
+    return {site: tuple(w) for site, w in wordings.items()}
+
+
 def blocklist() -> set[tuple[str, str]]:
     return {(category, phrase_key(term)) for category, term in rows("blocklist.tsv")}
 
@@ -82,6 +90,9 @@ def language_rules() -> dict[str, LanguageRules]:
             suffixes[language].append((normalize(word), row[3]))
         else:
             findings[(language, kind)].add(normalize(word))
+    capitals: dict[str, set[str]] = defaultdict(set)
+    for language, term in rows("capitals_only.tsv"):
+        capitals[language].add(phrase_key(term))
     return {
         language: LanguageRules(
             cues=tuple(sorted(cues[language], key=lambda c: -len(c.words))),
@@ -92,6 +103,7 @@ def language_rules() -> dict[str, LanguageRules]:
             ttp_heads=heads[language],
             modifier_stopwords=frozenset(findings[(language, "stopword")]),
             suffixes=tuple(suffixes[language]),
+            capitals_only=frozenset(capitals[language]),
         )
         for language in LANGUAGES
     }

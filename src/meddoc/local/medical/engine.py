@@ -22,8 +22,8 @@ from meddoc.local.medical.matcher import (
 )
 from meddoc.local.medical.overlaps import resolve
 from meddoc.local.medical.sections import find_sections
-from meddoc.local.medical.text import Segmenter, Token, tokenize
-from meddoc.local.medical.vocabulary import Vocabulary, load_vocabulary
+from meddoc.local.medical.text import Segmenter, Token, tokenize, unwrap
+from meddoc.local.medical.vocabulary import NO_CODE, Vocabulary, load_vocabulary
 from meddoc.model import (
     Attribute,
     Category,
@@ -81,7 +81,9 @@ class _Analysis:
     """One run over one text: mentions, then entities with attributes, traits, codes."""
 
     def __init__(self, vocabulary: Vocabulary, coder: IcdCoder, text: str, lang: str) -> None:
-        self.text = text
+        self.original = text  # entity texts are cut from it, wrapped lines and all
+        # Lines wrapped by the page (OCR) are one sentence: a negation or a dose goes on.
+        self.text = text = unwrap(text)
         self.coder = coder
         self.rules = vocabulary.rules[lang]
         self.terms = vocabulary.terms[lang]
@@ -89,7 +91,9 @@ class _Analysis:
         self.sections = find_sections(text, self.rules, self.terms)
         self.segmenter = Segmenter.of(text, self.sections.colons())
         self.sentence_ends = frozenset(self.segmenter.ends)
-        candidates = vocabulary_mentions(text, self.tokens, self.terms, vocabulary.max_words)
+        candidates = vocabulary_mentions(
+            text, self.tokens, self.terms, vocabulary.max_words, self.rules.capitals_only
+        )
         candidates += rule_mentions(text, self.tokens, self.rules)
         anatomy = [m for m in candidates if m.category == ANATOMY]
         candidates += finding_mentions(self.tokens, anatomy, self.rules, self.sections)
@@ -134,7 +138,7 @@ class _Analysis:
         if mention.category == CONDITION:
             names.insert(0, self._kind_trait(mention))
         entity = MedicalEntity(
-            text=self.text[mention.begin : mention.end],
+            text=self.original[mention.begin : mention.end],
             begin=mention.begin,
             end=mention.end,
             score=_score(mention),
@@ -157,7 +161,7 @@ class _Analysis:
 
     def _attribute(self, kind: str, begin: int, end: int, category: str) -> Attribute:
         return Attribute(
-            text=self.text[begin:end],
+            text=self.original[begin:end],
             begin=begin,
             end=end,
             score=0.8,
@@ -217,11 +221,16 @@ class _Analysis:
         acuity = attrs.acuity(self.tokens, mention, self.rules)
         if acuity:
             found.append(acuity)
+        sites: list[str] = []
+        both = False
         for site in attrs.condition_sites(
             mention, anatomy, self.tokens, self.rules, self.condition_words
         ):
             found += attrs.directions(self.tokens, site, self.rules)
             found.append(attrs.Span("SYSTEM_ORGAN_SITE", site.begin, site.end))
+            both = both or (site.first > 0 and self.tokens[site.first - 1].norm == "both")
+            if not (mention.begin <= site.begin and site.end <= mention.end):
+                sites.append(self.text[site.begin : site.end])
         if not any(s.type == "DIRECTION" for s in found):
             found += attrs.directions(self.tokens, mention, self.rules)
         header = self.sections.anatomy_header(mention.begin)
@@ -232,11 +241,13 @@ class _Analysis:
             found.append(attrs.Span("SYSTEM_ORGAN_SITE", header.begin, header.end))
         entity.attributes = self._spans(sorted(set(found), key=lambda s: (s.begin, s.type)))
         modifiers = [self.text[s.begin : s.end] for s in found if s.type != "SYSTEM_ORGAN_SITE"]
-        modifiers += self._severity(mention)
+        modifiers += self._severity(mention) + (["bilateral"] if both else [])
         stage = _STAGE_RE.search(entity.text)
         if stage:
             modifiers += ["stage", stage.group(1).lower()]  # "CKD stage 4" is N18.4
-        entity.concepts = self.coder.concepts(entity.text, mention.code, modifiers)
+        if mention.code == NO_CODE:
+            return  # a reviewed term that no code fits ("nodule": of what?)
+        entity.concepts = self.coder.concepts(entity.text, mention.code, modifiers, tuple(sites))
 
     def _severity(self, mention: Mention) -> list[str]:
         """Severity words before a condition ("moderate persistent asthma") or in the list

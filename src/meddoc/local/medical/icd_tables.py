@@ -61,7 +61,7 @@ _SKIP_PREFIXES = (
     "complication",
     "abnormal result",
 )
-_MAX_TERM_WORDS = 5
+_MAX_TERM_WORDS = 8
 _QUALIFIER_TAIL = re.compile(
     r"^\s*(?:unspecified|not |without |with |uncomplicated|initial|right|left|bilateral)"
 )
@@ -98,13 +98,23 @@ def _codes() -> list[str]:
     return [c for c in icd.get_all_codes(with_dots=True) if icd.is_category_or_subcategory(c)]
 
 
+def _default_rank(code: str, title: str) -> tuple[int, bool]:
+    """How much a child reads as the plain form of its parent, the code the bare term
+    gets: unspecified first, then the uncomplicated one ("without complications", "not
+    intractable"), "with X" codes last; among equals the ICD's residual ...9 code."""
+    text = f" {title.lower()} "
+    rank = 2 * ("unspecified" in text) - 2 * (" with " in text)
+    rank += any(w in text for w in (" without ", "uncomplicated", "not intractable"))
+    return rank, code.endswith("9")
+
+
 def _default_leaf(code: str) -> str:
-    """The billable code a category stands for: itself, or its unspecified child."""
+    """The billable code a category stands for: itself, or the plainest child, level by
+    level ("Asthma" J45 -> J45.909, "Cholelithiasis" K80 -> K80.20)."""
     icd = _tables()
     while not icd.is_leaf(code):
         children = icd.get_children(code)
-        unspecified = [c for c in children if "unspecified" in icd.get_description(c).lower()]
-        code = (unspecified or children)[0]
+        code = max(children, key=lambda c: _default_rank(c, icd.get_description(c)))
     return code
 
 

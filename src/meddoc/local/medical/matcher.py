@@ -25,6 +25,10 @@ _VALUE_RE = re.compile(
     r"symmetric|presentes|unremarkable|less than|below|above)",
     re.IGNORECASE,
 )
+_AGE_RE = re.compile(
+    r"\s*(?:is|was|a|an)?\s*\d+\s*-?\s*(?:yo|y/o|y\.o|yrs?|years?|year-old|months?)\b",
+    re.IGNORECASE,
+)
 _RESULT_BEFORE_RE = re.compile(
     r"(?:positive|negative|positivo|negativo|trace)\s+(?:(?:for|to|para)\s+)?"
     r"(?:[\w-]+\s+(?:and|or|y)\s+)?$",
@@ -63,18 +67,26 @@ def _lookup(
 
 
 def _has_value(text: str, mention_end: int, mention_begin: int) -> bool:
+    if _AGE_RE.match(text, mention_end):
+        return False  # "Pt is 40yo": an age, so "Pt" is the patient, not a test
     if _VALUE_RE.match(text, mention_end):
         return True
     return bool(_RESULT_BEFORE_RE.search(text[max(0, mention_begin - 40) : mention_begin]))
 
 
 def vocabulary_mentions(
-    text: str, tokens: list[Token], terms: dict[str, tuple[TermEntry, ...]], max_words: int
+    text: str,
+    tokens: list[Token],
+    terms: dict[str, tuple[TermEntry, ...]],
+    max_words: int,
+    capitals_only: frozenset[str] = frozenset(),
 ) -> list[Mention]:
     norms = [t.norm for t in tokens]
     mentions = []
     for i in range(len(tokens)):
         if not tokens[i].norm[0].isalnum():
+            continue
+        if tokens[i].norm in capitals_only and not tokens[i].text.isupper():
             continue
         for j in range(min(len(tokens), i + max_words), i, -1):
             for entry in _lookup(terms, norms, i, j):
@@ -170,6 +182,7 @@ def finding_mentions(
             before >= 0
             and tokens[before].norm in rules.exam_adjectives
             and sections.kind_at(site.begin) == "exam"
+            and not sections.opens(site.begin)  # "clear Heart : ..." is two sections
         ):
             mentions.append(
                 Mention(

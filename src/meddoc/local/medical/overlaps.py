@@ -24,8 +24,10 @@ _CATEGORY_RANK = {MEDICATION: 0, TTP: 1, CONDITION: 2, ANATOMY: 3}
 # A number with a laboratory unit (or none) after a name means a test result, while a
 # dose unit ("20 mEq", "600 mg") means a medication.
 _LAB_RESULT_RE = re.compile(
-    r"\s*(?:[:=]|\bis\b|\bwas\b|\bof\b|\bde\b)?\s*\d+(?:[.,]\d+)?(?![\d.,])"
-    r"(?!\s*(?:mg|mcg|g|units?|iu|meq|tablets?|tabs?|capsules?|caps?)\b(?!\s*/))",
+    r"\s*(?:[:=]|\bis\b|\bwas\b|\bof\b|\bde\b)?\s*(?:"
+    r"\d+(?:[.,]\d+)?(?!\d|[.,]\d)"
+    r"(?!\s*(?:mg|mcg|g|units?|iu|meq|tablets?|tabs?|capsules?|caps?)\b(?!\s*/))"
+    r"|(?:positive|negative|positivo|negativo)\b)",  # "Rheumatoid factor positive at 86"
     re.IGNORECASE,
 )
 _STAGE_RE = re.compile(r"\s+stage\s+(?:[0-9]+[a-b]?|[ivx]+[a-c]?)\b", re.IGNORECASE)

@@ -16,6 +16,11 @@ _HEADER_RE = re.compile(
     r"(?P<name>[^\W\d_][\w'\u2019/&-]*(?:[ \t]+[\w'\u2019/&-]+){0,5})[ \t]*:",
     re.MULTILINE,
 )
+_ONE_LINE_NAME_RE = re.compile(r"[\w'\u2019/&-]+(?:[ \t][\w'\u2019/&-]+)*")
+_INLINE_COLON_RE = re.compile(r"(?<=[^\W\d_])[ \t]?:(?!\d)")
+_WORD_BEFORE_RE = re.compile(
+    r"(?:^|(?<=[ \t]))(?P<word>[^\W\d_][\w'\u2019/&-]*)(?=[ \t]|$|[ \t]?:)"
+)
 
 
 class SectionKind(StrEnum):
@@ -59,12 +64,17 @@ class Sections:
             return None
         return last if last.colon < offset < last.line_end else None
 
+    def opens(self, offset: int) -> bool:
+        """Whether a header starts at the offset ("Heart" of "Heart : Regular rhythm")."""
+        return any(h.begin == offset for h in self.headers)
+
     def colons(self) -> list[int]:
         return [h.colon for h in self.headers]
 
     def hidden(self, begin: int, end: int) -> bool:
-        """Whether a span lies in a header that is not an entity itself."""
-        return any(not h.is_entity and h.begin <= begin and end <= h.end for h in self.headers)
+        """Whether a span lies in, or runs into, a header that is not an entity itself
+        ("hyperlipidemia Exam :" names no exam)."""
+        return any(not h.is_entity and begin < h.end and h.begin < end for h in self.headers)
 
 
 def _line_end(text: str, offset: int) -> int:
@@ -72,30 +82,58 @@ def _line_end(text: str, offset: int) -> int:
     return len(text) if newline < 0 else newline
 
 
+def _known(key: str, rules: LanguageRules, terms: dict[str, tuple[TermEntry, ...]]) -> bool:
+    return key in rules.sections or any(e.category == "ANATOMY" for e in terms.get(key, ()))
+
+
+def _inline_headers(
+    text: str, rules: LanguageRules, terms: dict[str, tuple[TermEntry, ...]], taken: set[int]
+) -> list[tuple[int, int, int]]:
+    """Known headers in the middle of a line, as in text flattened onto one line
+    ("... po qhs HEENT : Boggy inferior turbinates ... Lungs : clear"): a capitalised
+    section or anatomy name of up to three words right before a colon."""
+    found = []
+    for match in _INLINE_COLON_RE.finditer(text):
+        colon = match.end() - 1
+        if colon in taken:
+            continue
+        words = list(_WORD_BEFORE_RE.finditer(text, max(0, match.start() - 60), match.start()))
+        for width in (3, 2, 1):
+            if len(words) < width:
+                continue
+            begin, end = words[-width].start("word"), words[-1].end("word")
+            name = text[begin:end]
+            one_line = _ONE_LINE_NAME_RE.fullmatch(name) and name[0].isupper()
+            if one_line and _known(phrase_key(name), rules, terms):
+                found.append((begin, end, colon))
+                break
+    return found
+
+
 def find_sections(
     text: str, rules: LanguageRules, terms: dict[str, tuple[TermEntry, ...]]
 ) -> Sections:
     headers: list[Header] = []
     current = SectionKind.OTHER
-    for match in _HEADER_RE.finditer(text):
-        name = match.group("name")
+    starts = [(m.start("name"), m.end("name"), m.end() - 1) for m in _HEADER_RE.finditer(text)]
+    inline = _inline_headers(text, rules, terms, {colon for _, _, colon in starts})
+    for begin, end, colon in sorted(starts + inline):
+        name = text[begin:end]
         key = phrase_key(name)
-        begin = match.start("name")
-        end = begin + len(name)
         kind_name = rules.sections.get(key)
         entries = terms.get(key, ())
+        if (begin, end, colon) in inline and not _known(key, rules, terms):
+            continue
         if kind_name is not None:
             current = SectionKind(kind_name)
-            headers.append(Header(begin, end, match.end() - 1, current, False))
+            headers.append(Header(begin, end, colon, current, False))
         elif any(e.category == "ANATOMY" for e in entries):
             current = SectionKind.EXAM  # "LUNGS:", "HEENT:" open exam findings
-            headers.append(
-                Header(begin, end, match.end() - 1, current, True, True, _line_end(text, end))
-            )
+            headers.append(Header(begin, end, colon, current, True, True, _line_end(text, end)))
         elif entries:
-            headers.append(Header(begin, end, match.end() - 1, current, True))
+            headers.append(Header(begin, end, colon, current, True))
         elif len(key.split()) <= 4:
             # An unknown header still ends the section before it; its words may be entities.
             current = SectionKind.OTHER
-            headers.append(Header(begin, end, match.end() - 1, current, True))
+            headers.append(Header(begin, end, colon, current, True))
     return Sections(tuple(headers))

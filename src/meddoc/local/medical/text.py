@@ -17,6 +17,87 @@ _SENTENCE_END_RE = re.compile(
 )
 
 
+# A line break is only a wrap (an OCR'd or narrow page) when the sentence plainly goes on:
+# the next line starts in lower case, or this one ends with a comma, hyphen or a word that
+# cannot end a sentence. A next line that opens a header, a bullet or a numbered item
+# always starts anew.
+_LINE_BREAK_RE = re.compile(r"\n")
+_NEW_ITEM_RE = re.compile(
+    r"[ \t]*(?:[-*\u2022]|\d{1,2}[.)]\s|[^\W\d_][\w'/&-]*(?:[ \t]+[\w'/&-]+){0,5}[ \t]*:)"
+)
+_LAST_WORD_RE = re.compile(r"([^\W\d_]+)[ \t]*$")
+_OPEN_ENDED = frozenset(
+    {
+        "a",
+        "an",
+        "the",
+        "of",
+        "to",
+        "and",
+        "or",
+        "but",
+        "with",
+        "without",
+        "for",
+        "from",
+        "in",
+        "on",
+        "at",
+        "by",
+        "as",
+        "per",
+        "than",
+        "no",
+        "not",
+        "nor",
+        "is",
+        "are",
+        "was",
+        "were",
+        "be",
+        "has",
+        "have",
+        "had",
+        "his",
+        "her",
+        "their",
+        "its",
+        "any",
+        "some",
+        "denies",
+        "deny",
+        "taking",
+        "takes",
+        "take",
+        "including",
+        "includes",
+    }
+)
+
+
+def unwrap(text: str) -> str:
+    """The text with the line breaks that only wrap a sentence turned into spaces (same
+    length, so every offset still points into the original text)."""
+    chars = list(text)
+    for match in _LINE_BREAK_RE.finditer(text):
+        if _wraps(text, match.start()):
+            chars[match.start()] = " "
+    return "".join(chars)
+
+
+def _wraps(text: str, newline: int) -> bool:
+    line_start = text.rfind("\n", 0, newline) + 1
+    before = text[line_start:newline].rstrip()
+    line_end = text.find("\n", newline + 1)
+    after = text[newline + 1 : line_end if line_end >= 0 else len(text)]
+    if not before or not after.strip() or before[-1] in ".:;!?" or _NEW_ITEM_RE.match(after):
+        return False
+    if after.lstrip()[0].islower() or before[-1] in ",-":
+        return True
+    last = _LAST_WORD_RE.search(before)
+    return last is not None and last.group(1).lower() in _OPEN_ENDED
+
+
 @dataclass(frozen=True, slots=True)
 class Token:
     text: str
@@ -33,16 +114,23 @@ def normalize(text: str) -> str:
     return stripped.lower()
 
 
+def _token_norm(word: str) -> str:
+    # Eponyms are written with and without the possessive ("Hashimoto's thyroiditis",
+    # "Hashimoto thyroiditis"): both forms share one key.
+    norm = normalize(word)
+    return norm[:-2] if len(norm) > 3 and norm.endswith("'s") else norm
+
+
 def tokenize(text: str) -> list[Token]:
     return [
-        Token(m.group(), normalize(m.group()), m.start(), m.end())
+        Token(m.group(), _token_norm(m.group()), m.start(), m.end())
         for m in _TOKEN_RE.finditer(text)
     ]
 
 
 def phrase_key(text: str) -> str:
     """The lookup key of a phrase: its normalised tokens joined by single spaces."""
-    return " ".join(normalize(m.group()) for m in _TOKEN_RE.finditer(text))
+    return " ".join(_token_norm(m.group()) for m in _TOKEN_RE.finditer(text))
 
 
 def singular(word: str) -> str:

