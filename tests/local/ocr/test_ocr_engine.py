@@ -212,3 +212,18 @@ def test_the_port_adapter_reads_the_blob_it_is_pointed_at() -> None:
     detection = detector.detect(ref, "image/png")
     texts = {w.text.strip(".,") for w in words_of(detection.pages[0]).values()}
     assert {"Clonidine", "Vyvanse", "HEENT"} <= texts
+
+
+def test_the_textract_shaped_output_reads_back_through_textractor(
+    multicol: TextDetection,
+) -> None:
+    """`meddoc ocr --format textract` is a drop-in: textractor's own parser sees the same
+    lines the engine read."""
+    from textractor.parsers import response_parser
+
+    from meddoc.exports.textract_json import to_textract_json
+
+    parsed = response_parser.parse(to_textract_json(multicol))
+    lines = [line.text for line in parsed.pages[0].lines]
+    assert sorted(lines) == sorted(line.text for line in multicol.pages[0].lines)
+    assert len(lines) > 10
