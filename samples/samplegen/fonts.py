@@ -3,14 +3,12 @@ repository); each face names its package and licence, repeated in samples/README
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from functools import cache
-from pathlib import Path
 
 from PIL import ImageFont
 
-FONT_ROOTS = ("/usr/share/fonts", "/usr/local/share/fonts")
+from meddoc.bench.rendering import FONT_ROOTS, font_index
 
 
 @dataclass(frozen=True)
@@ -58,19 +56,9 @@ class FontsMissing(RuntimeError):
     pass
 
 
-@cache
-def _index() -> dict[str, str]:
-    found: dict[str, str] = {}
-    for root in FONT_ROOTS:
-        for folder, _, files in sorted(os.walk(root)):
-            for name in sorted(files):
-                found.setdefault(name, str(Path(folder) / name))
-    return found
-
-
 def path(file_name: str) -> str:
     try:
-        return _index()[file_name]
+        return font_index()[file_name]
     except KeyError:
         raise FontsMissing(
             f"font {file_name} not found under {', '.join(FONT_ROOTS)}; install the Debian "
@@ -81,7 +69,7 @@ def path(file_name: str) -> str:
 def missing() -> list[str]:
     """File names of the faces this machine lacks (empty when all are installed)."""
     names = {f for face in PRINTED + HANDWRITING for f in (face.regular, face.bold)}
-    return sorted(name for name in names if name not in _index())
+    return sorted(name for name in names if name not in font_index())
 
 
 @cache

@@ -54,7 +54,8 @@ class PageStyle:
 
 
 @cache
-def _font_index() -> dict[str, str]:
+def font_index() -> dict[str, str]:
+    """Installed font files by file name (the first found under FONT_ROOTS)."""
     found: dict[str, str] = {}
     for root in FONT_ROOTS:
         for folder, _, files in sorted(os.walk(root)):
@@ -64,13 +65,13 @@ def _font_index() -> dict[str, str]:
 
 
 def installed(face: Face) -> bool:
-    return face.file in _font_index()
+    return face.file in font_index()
 
 
 @cache
 def _font(file: str, size: int) -> ImageFont.FreeTypeFont:
     try:
-        path = _font_index()[file]
+        path = font_index()[file]
     except KeyError:
         raise FontMissing(f"font {file} is not installed under {FONT_ROOTS}") from None
     # Basic layout (no raqm) so glyph placement does not depend on optional libraries.
