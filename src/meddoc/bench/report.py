@@ -64,7 +64,8 @@ def ocr_figures(report: dict[str, Any]) -> list[Figure]:
 
 def medical_figures(report: dict[str, Any]) -> list[Figure]:
     figures = []
-    for group in ("dev / all", "test / all", "test / en", "dev2 / all", "shared / all"):
+    groups = ("dev / all", "test / all", "test / en", "dev2 / all", "dev3 / all", "shared / all")
+    for group in groups:
         summary = _get(report, "groups", group)
         if summary is None:
             continue

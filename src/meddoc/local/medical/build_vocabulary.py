@@ -156,7 +156,17 @@ def build_vocabulary(key: str, versions: dict[str, str]) -> Vocabulary:
         "es": _merge(spanish, blocked, acuity["es"], kept["es"]),
     }
     icd = icd_index()
+    # The coder looks reviewed condition names up too ("enlarged uterus" for "Uterus
+    # enlarged"; "sinusitis" for "rhinosinusitis"), before the tables' own phrases.
+    icd.exact.update(
+        (key, entry.code)
+        for key, entry in curated_terms["en"]
+        if entry.category == curated.CONDITION and entry.code not in ("", NO_CODE)
+    )
     icd.site_words = curated.icd_site_words()
+    icd.synonyms = curated.icd_synonyms()
+    icd.modifiers = curated.icd_modifiers()
+    icd.links = curated.icd_links()
     return Vocabulary(
         key=key,
         versions=versions,

@@ -56,6 +56,25 @@ def icd_site_words() -> dict[str, tuple[str, ...]]:
     return {site: tuple(w) for site, w in wordings.items()}
 
 
+def icd_synonyms() -> dict[str, str]:
+    """Note wording (phrase key) -> the wording ICD-10-CM titles use for it."""
+    return {phrase_key(note): phrase_key(icd) for note, icd in rows("icd_synonyms.tsv")}
+
+
+def icd_modifiers() -> dict[str, tuple[str, str]]:
+    """Modifier phrase key -> (roles, value): the coder's side, refine, acuity and
+    encounter words."""
+    return {
+        phrase_key(row[0]): (row[1], row[2] if len(row) > 2 else "")
+        for row in rows("icd_modifiers.tsv")
+    }
+
+
+def icd_links() -> dict[str, str]:
+    """Link phrase key -> role: words that tie a condition to a cause or complication."""
+    return {phrase_key(phrase): role for phrase, role in rows("icd_links.tsv")}
+
+
 def blocklist() -> set[tuple[str, str]]:
     return {(category, phrase_key(term)) for category, term in rows("blocklist.tsv")}
 

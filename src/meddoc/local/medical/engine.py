@@ -3,10 +3,10 @@ Comprehend Medical DetectEntitiesV2 + InferICD10CM do, from compiled vocabularie
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 from meddoc.local.medical import attributes as attrs
+from meddoc.local.medical.combinations import pairs
 from meddoc.local.medical.context import find_cues, traits_for
 from meddoc.local.medical.dosage import medication_attributes, route_before
 from meddoc.local.medical.icd10 import IcdCoder
@@ -21,6 +21,7 @@ from meddoc.local.medical.matcher import (
     vocabulary_mentions,
 )
 from meddoc.local.medical.overlaps import resolve
+from meddoc.local.medical.qualifiers import before, encounter, qualifiers, stage
 from meddoc.local.medical.sections import find_sections
 from meddoc.local.medical.text import Segmenter, Token, tokenize, unwrap
 from meddoc.local.medical.vocabulary import NO_CODE, Vocabulary, load_vocabulary
@@ -36,7 +37,6 @@ from meddoc.model import (
     Trait,
 )
 
-_STAGE_RE = re.compile(r"\bstage\s+(\d+)", re.IGNORECASE)
 ENGINE_NAME = "meddoc-local-medical"
 ENGINE_VERSION = "0.1.0"
 _NOT_OFFLINE = "not available offline"
@@ -85,6 +85,8 @@ class _Analysis:
         # Lines wrapped by the page (OCR) are one sentence: a negation or a dose goes on.
         self.text = text = unwrap(text)
         self.coder = coder
+        self.modifiers = vocabulary.icd.modifiers
+        self.links = vocabulary.icd.links
         self.rules = vocabulary.rules[lang]
         self.terms = vocabulary.terms[lang]
         self.tokens: list[Token] = tokenize(text)
@@ -116,6 +118,7 @@ class _Analysis:
         ]
         anatomy = [m for m in self.mentions if m.category == ANATOMY]
         entities = []
+        by_mention: dict[tuple[int, int], MedicalEntity] = {}
         for mention in self.mentions:
             entity = self._entity(mention)
             if mention.category == MEDICATION:
@@ -128,8 +131,28 @@ class _Analysis:
                 entity.attributes = self._spans(attrs.directions(self.tokens, mention, self.rules))
             elif mention.category == CONDITION:
                 self._describe_condition(entity, mention, anatomy)
+                by_mention[mention.begin, mention.end] = entity
             entities.append(entity)
+        self._combine(by_mention)
         return entities
+
+    def _combine(self, conditions: dict[tuple[int, int], MedicalEntity]) -> None:
+        """Give a condition and its linked cause or complication their combination code."""
+        for pair in pairs(self.text, self.tokens, self.mentions, self.links):
+            entity = conditions.get((pair.condition.begin, pair.condition.end))
+            if entity is None or not entity.concepts:
+                continue
+            other = pair.other and conditions.get((pair.other.begin, pair.other.end))
+            other_code = other.concepts[0].code if other and other.concepts else ""
+            code = self.coder.combined(
+                entity.concepts[0].code, entity.text, pair.companion, other_code
+            )
+            if not code:
+                continue
+            for target in (entity, other) if other else (entity,):
+                score = target.concepts[0].score if target.concepts else 0.8
+                rest = [c for c in target.concepts if c.code != code][:4]
+                target.concepts = [self.coder.concept(code, score), *rest]
 
     def _entity(self, mention: Mention) -> MedicalEntity:
         names = traits_for(mention, self.cues, self.tokens, self.segmenter, self.sections)
@@ -241,30 +264,33 @@ class _Analysis:
             found.append(attrs.Span("SYSTEM_ORGAN_SITE", header.begin, header.end))
         entity.attributes = self._spans(sorted(set(found), key=lambda s: (s.begin, s.type)))
         modifiers = [self.text[s.begin : s.end] for s in found if s.type != "SYSTEM_ORGAN_SITE"]
-        modifiers += self._severity(mention) + (["bilateral"] if both else [])
-        stage = _STAGE_RE.search(entity.text)
-        if stage:
-            modifiers += ["stage", stage.group(1).lower()]  # "CKD stage 4" is N18.4
+        modifiers += qualifiers(self.tokens, mention, self.modifiers)
+        modifiers += (["bilateral"] if both else []) + stage(self.text, mention.begin, mention.end)
+        modifiers += encounter(self.tokens, *self._sentence_tokens(mention), self.modifiers)
         if mention.code == NO_CODE:
-            return  # a reviewed term that no code fits ("nodule": of what?)
-        entity.concepts = self.coder.concepts(entity.text, mention.code, modifiers, tuple(sites))
+            # A reviewed term that no code fits on its own ("nodule": of what?) may have
+            # one at its site ("nodule in the right upper lobe").
+            entity.concepts = self.coder.sited_only(entity.text, tuple(sites), modifiers)
+            return
+        entity.concepts = self.coder.concepts(
+            entity.text,
+            mention.code,
+            modifiers,
+            tuple(sites),
+            before(self.tokens, mention, self.modifiers),
+        )
 
-    def _severity(self, mention: Mention) -> list[str]:
-        """Severity words before a condition ("moderate persistent asthma") or in the list
-        after it ("Major depressive disorder, recurrent, moderate")."""
-        grades = ("mild", "moderate", "severe", "persistent", "recurrent")
-        words = []
-        k = mention.first - 1
-        while k >= 0 and self.tokens[k].norm in grades:
-            words.append(self.tokens[k].norm)
-            k -= 1
-        k = mention.last
-        while k + 1 < len(self.tokens) and self.tokens[k].norm == ",":
-            if self.tokens[k + 1].norm not in grades:
-                break
-            words.append(self.tokens[k + 1].norm)
-            k += 2
-        return words
+    def _sentence_tokens(self, mention: Mention) -> tuple[int, int]:
+        """Token indexes [first, last) of the condition's sentence."""
+        start, end = self.segmenter.sentence_bounds(mention.begin)
+        first = (
+            next((k for k in range(mention.first, -1, -1) if self.tokens[k].begin < start), -1) + 1
+        )
+        last = next(
+            (k for k in range(mention.last, len(self.tokens)) if self.tokens[k].begin >= end),
+            len(self.tokens),
+        )
+        return first, last
 
 
 def _score(mention: Mention) -> float:

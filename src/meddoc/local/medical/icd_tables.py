@@ -69,7 +69,9 @@ _QUALIFIER_TAIL = re.compile(
 
 def stems(text: str) -> list[str]:
     """Content-word stems of a title or a condition text, for ranking."""
-    return [singular(w) for w in _WORD_RE.findall(normalize(text)) if w not in _STOPWORDS]
+    # "toe(s)" is "toe", not "toe" and "s"
+    words = _WORD_RE.findall(normalize(text).replace("(s)", ""))
+    return [singular(w) for w in words if w not in _STOPWORDS]
 
 
 def title_variants(title: str) -> list[str]:
@@ -78,7 +80,10 @@ def title_variants(title: str) -> list[str]:
     text = normalize(title)
     text = re.sub(r",? not elsewhere classified|\bnos\b", "", text)
     text = re.sub(r"^unspecified ", "", text).strip(" ,")
+    text = re.sub(r"\s*\[[^\]]*\]", "", text)  # "... ejection fraction [HFrEF]"
     variants = {re.sub(r"\s*\([^)]*\)", "", text), re.sub(r"[()]", "", text)}
+    # Eponyms with a plural possessive ("Graves' disease") are written without it too.
+    variants |= {re.sub(r"(?<=s)'(?=\s|$)", "", v) for v in variants}
     # The part before a comma names the condition only when the rest qualifies it
     # ("Otitis media, unspecified, right ear"), not in lists ("Hand, foot and mouth").
     heads = {v.split(",")[0] for v in variants if _QUALIFIER_TAIL.search(v.partition(",")[2])}

@@ -137,6 +137,8 @@ def singular(word: str) -> str:
     """A cheap English singular for the last word of a lookup ("headaches")."""
     if len(word) > 4 and word.endswith("ies"):
         return word[:-3] + "y"
+    if len(word) > 5 and word.endswith("oses"):
+        return word[:-2] + "is"  # "keratoses", "stenoses"
     if len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
         return word[:-1]
     return word

