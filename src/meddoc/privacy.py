@@ -7,7 +7,7 @@ from __future__ import annotations
 import copy
 from collections.abc import Iterable
 
-from meddoc.model import Category, Document, Span
+from meddoc.model import AuditEvent, BoundingBox, Category, Document, MedicalEntity, Span
 
 MASK = "\u2588"  # █
 
@@ -92,3 +92,38 @@ def _merged(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
         else:
             merged.append((begin, end))
     return merged
+
+
+def phi_boxes(masked: Document, number: int) -> list[BoundingBox]:
+    """Boxes of the masked words on a page: what must be blacked out of its image."""
+    return [
+        word.geometry.box
+        for page in masked.pages
+        if page.number == number
+        for line in page.lines
+        for word in line.words
+        if MASK in word.text
+    ]
+
+
+def mask_audit(events: list[AuditEvent], masked: Document) -> list[AuditEvent]:
+    """Audit events as the masked view shows them: entity texts in before/after are
+    read from the masked text at their offsets."""
+    source = masked.medical.text_source if masked.medical else "original"
+    text = masked.analysed_text(source)
+    for event in events:
+        for state in (event.before, event.after):
+            if state and isinstance(state.get("begin"), int) and isinstance(state.get("end"), int):
+                state["text"] = text[state["begin"] : state["end"]]
+    return events
+
+
+def mask_entities(entities: list[MedicalEntity], masked: Document) -> list[MedicalEntity]:
+    """The reviewed entities with PHI text masked like the document's own."""
+    source = masked.medical.text_source if masked.medical else "original"
+    text = masked.analysed_text(source)
+    for entity in entities:
+        entity.text = text[entity.begin : entity.end] or entity.text
+        for attribute in entity.attributes:
+            attribute.text = text[attribute.begin : attribute.end] or attribute.text
+    return entities

@@ -41,8 +41,8 @@ from meddoc.pipeline.job import ResultsLayout
 from meddoc.pipeline.store import index_terms, searchable_text
 from meddoc.pipeline.stuck import unsettled
 from meddoc.ports import BlobStore, DocumentQuery, DocumentStore, ReviewStore
-from meddoc.privacy import MASK, mask_document
-from meddoc.review import reviewed_document, reviewed_entities
+from meddoc.privacy import mask_audit, mask_document, mask_entities, phi_boxes
+from meddoc.review import check_correction, keep_details, reviewed_document, reviewed_view
 
 PAGE_IMAGE_URL = "/api/documents/{id}/pages/{number}/image"
 
@@ -117,14 +117,14 @@ class ReviewService:
         corrections = self.reviews.corrections(document_id)
         if reveal:
             self._audit(document_id, "REVEAL_PHI", actor)
-        entities = _reviewed(document, corrections) if document else []
+        entities = reviewed_view(document, corrections) if document else []
         audit = self.reviews.audit(document_id)
         if document is not None and not reveal:
             document = mask_document(document)
-            entities = _masked_entities(entities, document)
-            audit = _masked_audit(audit, document)
+            entities = mask_entities(entities, document)
+            audit = mask_audit(audit, document)
             corrections = copy.deepcopy(corrections)
-            _masked_entities([c.entity for c in corrections if c.entity], document)
+            mask_entities([c.entity for c in corrections if c.entity], document)
         pages = [
             PageLink(
                 p.number, PAGE_IMAGE_URL.format(id=document_id, number=p.number), p.width, p.height
@@ -210,10 +210,10 @@ class ReviewService:
         if document is None or document.medical is None:
             raise Conflict("only a processed (DONE) document has entities to correct")
         corrections = self.reviews.corrections(document_id)
-        current = {e.id: e for e in _reviewed(document, corrections)}
-        before = _check_correction(kind, entity_id, entity, current, document)
+        current = {e.id: e for e in reviewed_view(document, corrections)}
+        before = check_correction(kind, entity_id, entity, current, document)
         if kind == CorrectionKind.CORRECT and entity is not None and entity_id is not None:
-            entity = _keep_details(entity, current[entity_id])
+            entity = keep_details(entity, current[entity_id])
         correction = Correction(
             id=uuid.uuid4().hex,
             document_id=document_id,
@@ -326,82 +326,3 @@ class ReviewService:
         )
         self.reviews.add_audit(event)
         return event
-
-
-def _check_correction(
-    kind: CorrectionKind,
-    entity_id: int | None,
-    entity: MedicalEntity | None,
-    current: dict[int, MedicalEntity],
-    document: Document,
-) -> dict[str, Any] | None:
-    """The entity's state before the correction; InvalidRequest when it cannot apply."""
-    needs_target = kind in (CorrectionKind.CORRECT, CorrectionKind.REMOVE)
-    if needs_target and (entity_id is None or entity_id not in current):
-        raise InvalidRequest(f"no entity {entity_id} in this document")
-    if kind in (CorrectionKind.CORRECT, CorrectionKind.ADD):
-        if entity is None:
-            raise InvalidRequest("give the entity as it should be")
-        text = document.analysed_text(
-            document.medical.text_source if document.medical else "original"
-        )
-        if not 0 <= entity.begin < entity.end <= len(text):
-            raise InvalidRequest("the entity's offsets are outside the text")
-        if not entity.text:
-            # The text may be left out (a masked view cannot quote PHI): the offsets say it.
-            entity.text = text[entity.begin : entity.end]
-        if text[entity.begin : entity.end] != entity.text:
-            raise InvalidRequest("the entity's text does not match the text at its offsets")
-    if entity_id is not None and entity_id in current:
-        before: dict[str, Any] = serialization.to_dict(current[entity_id])
-        return before
-    return None
-
-
-def _reviewed(document: Document, corrections: list[Correction]) -> list[MedicalEntity]:
-    return reviewed_entities(document.medical.entities if document.medical else [], corrections)
-
-
-def phi_boxes(masked: Document, number: int) -> list[BoundingBox]:
-    """Boxes of the masked words on a page: what must be blacked out of its image."""
-    return [
-        word.geometry.box
-        for page in masked.pages
-        if page.number == number
-        for line in page.lines
-        for word in line.words
-        if MASK in word.text
-    ]
-
-
-def _keep_details(corrected: MedicalEntity, machine: MedicalEntity) -> MedicalEntity:
-    """A correction states what it changes; the rest of the machine entity's details
-    (traits other than negation, and attributes) carry over."""
-    kept = [t for t in machine.traits if t.name != "NEGATION"]
-    corrected.traits = kept + [t for t in corrected.traits if t.name == "NEGATION"]
-    if not corrected.attributes:
-        corrected.attributes = machine.attributes
-    return corrected
-
-
-def _masked_audit(events: list[AuditEvent], masked: Document) -> list[AuditEvent]:
-    """Audit events as the masked view shows them: entity texts in before/after are
-    read from the masked text at their offsets."""
-    source = masked.medical.text_source if masked.medical else "original"
-    text = masked.analysed_text(source)
-    for event in events:
-        for state in (event.before, event.after):
-            if state and isinstance(state.get("begin"), int) and isinstance(state.get("end"), int):
-                state["text"] = text[state["begin"] : state["end"]]
-    return events
-
-
-def _masked_entities(entities: list[MedicalEntity], masked: Document) -> list[MedicalEntity]:
-    """The reviewed entities with PHI text masked like the document's own."""
-    source = masked.medical.text_source if masked.medical else "original"
-    text = masked.analysed_text(source)
-    for entity in entities:
-        entity.text = text[entity.begin : entity.end] or entity.text
-        for attribute in entity.attributes:
-            attribute.text = text[attribute.begin : attribute.end] or attribute.text
-    return entities
