@@ -46,10 +46,14 @@ format: venv
 # Three yardsticks (OCR vs Textract; medical NLP on the labelled notes and the genuine
 # Comprehend Medical responses; end to end from rendered and real page images) plus speed;
 # every figure is printed, the JSON reports and their summary go to bench-results/.
+PHI_SETS = $(addprefix tests/local/language/,phi_dev.txt phi_holdout.txt phi_fresh.txt)
+
 bench: venv
 	mkdir -p bench-results
 	$(BIN)/python -m meddoc.bench.ocr --data $(DATA)/textract --workers 2 --json bench-results/ocr.json
 	$(BIN)/python -m meddoc.bench.medical --shared $(DATA)/comprehend-medical --json bench-results/medical.json
+	$(BIN)/python -m meddoc.local.language --bench $(PHI_SETS) --languages tests/local/language/language_samples.tsv \
+		--json bench-results/phi.json
 	$(BIN)/python -m meddoc.bench.end_to_end --shared $(DATA) --corpus tests/fixtures/medical_notes \
 		--corpus tests/local/medical/dev_notes --json bench-results/end_to_end.json
 	$(BIN)/python -m meddoc.bench.report bench-results

@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import os
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -36,6 +37,10 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("\nmeddoc: stopped; unfinished files stay queued for the next run", file=sys.stderr)
         return 130
+    except BrokenPipeError:
+        # The reader (`| head`) went away: stop quietly, as other command-line tools do.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_OK
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -88,6 +93,12 @@ def _parser() -> argparse.ArgumentParser:
     delete.add_argument("document_id")
     delete.set_defaults(run=_delete)
 
+    _engine_commands(commands)
+    return parser
+
+
+def _engine_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """The drop-in engine commands: no data directory, output on stdout."""
     ocr = commands.add_parser("ocr", help="read an image or PDF with the offline OCR")
     ocr.add_argument("image", type=Path)
     ocr.add_argument("--format", choices=["textract", "meddoc"], default="textract")
@@ -102,7 +113,6 @@ def _parser() -> argparse.ArgumentParser:
     )
     analyze.add_argument("--language", default="en", choices=["en", "es"])
     analyze.set_defaults(run=_analyze_text)
-    return parser
 
 
 def _serving_options(command: argparse.ArgumentParser) -> None:

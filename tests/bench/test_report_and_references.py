@@ -62,8 +62,12 @@ def test_given_benchmark_reports_then_the_summary_reads_each(tmp_path: Path) -> 
     (tmp_path / "medical.json").write_text(
         json.dumps({"groups": {"shared / all": medical}, "speed": {"startup_seconds": 0.7}})
     )
+    phi = {"overlap": {"recall": 0.95, "precision": 0.7}, "exact": {"recall": 0.9}}
+    (tmp_path / "phi.json").write_text(json.dumps({"phi": {"phi_fresh": phi}}))
     figures = {f.name: f for f in summarize(tmp_path)}
     assert figures["word F1 vs Textract"].met is True
+    assert figures["PHI phi_fresh: recall"].met is True
+    assert figures["PHI phi_fresh: precision"].met is False
     assert figures["handwriting-word recall"].met is False
     assert figures["shared / all: lowest category F1"].value == 0.6  # PHI is reported apart
     assert figures["shared / all: PHI recall"].met is False

@@ -75,9 +75,23 @@ def create_app(
     app.use(middlewares=[authenticate])
     register_error_handlers(app)
 
-    def actor() -> Actor:
-        who: Actor = app.context["actor"]
-        return who
+    _system_routes(app, service)
+    _document_routes(app, service)
+    _review_routes(app, service)
+    _export_and_upload_routes(app, service)
+    if extra_routes is not None:
+        extra_routes(app)
+    return app
+
+
+def _actor(app: APIGatewayHttpResolver) -> Actor:
+    """The caller, as the authentication middleware found it."""
+    who: Actor = app.context["actor"]
+    return who
+
+
+def _system_routes(app: APIGatewayHttpResolver, service: ReviewService) -> None:
+    """The OpenAPI document, health, pipeline status and bulk reprocessing."""
 
     @app.get("/api/openapi.json")
     def openapi() -> dict[str, Any]:
@@ -96,7 +110,11 @@ def create_app(
 
     @app.post("/api/reprocess")
     def reprocess_many(request: ReprocessRequest) -> ReprocessResult:
-        return service.reprocess_matching(actor(), request.status, request.all)
+        return service.reprocess_matching(_actor(app), request.status, request.all)
+
+
+def _document_routes(app: APIGatewayHttpResolver, service: ReviewService) -> None:
+    """Search, one document (masked or revealed) and its page images."""
 
     @app.get("/api/documents")
     def list_documents(
@@ -128,11 +146,11 @@ def create_app(
 
     @app.get("/api/documents/<document_id>")
     def get_document(document_id: str) -> DocumentView:
-        return service.view(document_id, actor())
+        return service.view(document_id, _actor(app))
 
     @app.post("/api/documents/<document_id>/reveal")
     def reveal(document_id: str) -> DocumentView:
-        return service.view(document_id, actor(), reveal=True)
+        return service.view(document_id, _actor(app), reveal=True)
 
     @app.get(
         "/api/documents/<document_id>/pages/<number>/image",
@@ -149,31 +167,44 @@ def create_app(
         if not number.isdigit():
             raise InvalidRequest("the page number must be a number")
         reveal = app.current_event.get_query_string_value("reveal", "false") == "true"
-        image = service.page_image(document_id, int(number), actor(), reveal)
+        image = service.page_image(document_id, int(number), _actor(app), reveal)
         headers = {"Cache-Control": "private, no-store"}
         return Response(200, content_type=image.content_type, body=image.body, headers=headers)
 
+
+def _review_routes(app: APIGatewayHttpResolver, service: ReviewService) -> None:
+    """Review state, notes, corrections, reprocess and delete of one document."""
+
     @app.post("/api/documents/<document_id>/review")
     def review(document_id: str, request: ReviewRequest) -> DocumentRecord:
-        return service.review(document_id, actor(), request.status, request.note)
+        return service.review(document_id, _actor(app), request.status, request.note)
 
     @app.post("/api/documents/<document_id>/notes")
     def note(document_id: str, request: NoteRequest) -> AuditEvent:
-        return service.note(document_id, actor(), request.text)
+        return service.note(document_id, _actor(app), request.text)
 
     @app.post("/api/documents/<document_id>/corrections")
     def correct(document_id: str, request: CorrectionRequest) -> Correction:
         return service.correct(
-            document_id, actor(), request.kind, request.entity_id, _entity(request), request.note
+            document_id,
+            _actor(app),
+            request.kind,
+            request.entity_id,
+            _entity(request),
+            request.note,
         )
 
     @app.post("/api/documents/<document_id>/reprocess")
     def reprocess(document_id: str) -> Accepted:
-        return service.reprocess(document_id, actor())
+        return service.reprocess(document_id, _actor(app))
 
     @app.delete("/api/documents/<document_id>")
     def delete(document_id: str) -> Deleted:
-        return service.delete(document_id, actor())
+        return service.delete(document_id, _actor(app))
+
+
+def _export_and_upload_routes(app: APIGatewayHttpResolver, service: ReviewService) -> None:
+    """Exports of one or many documents and upload intents."""
 
     @app.get("/api/documents/<document_id>/export")
     def export_one(
@@ -183,19 +214,15 @@ def create_app(
         include_patient: Annotated[bool, Query()] = False,
     ) -> Response[str]:
         request = ExportRequest([document_id], format, include_phi, include_patient)
-        return export_documents(service, actor(), request)
+        return export_documents(service, _actor(app), request)
 
     @app.post("/api/exports")
     def export_many(request: ExportRequest) -> Response[str]:
-        return export_documents(service, actor(), request)
+        return export_documents(service, _actor(app), request)
 
     @app.post("/api/uploads")
     def upload(request: UploadRequest) -> UploadIntent:
         return service.upload_intent(request.name, request.size, request.content_type)
-
-    if extra_routes is not None:
-        extra_routes(app)
-    return app
 
 
 class AuthenticatedResolver(APIGatewayHttpResolver):

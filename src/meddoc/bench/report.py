@@ -1,7 +1,7 @@
 """One summary of the three yardsticks against the goals of issue 6, from the JSON reports
 the OCR, medical and end-to-end benchmarks wrote into one folder.
 
-    python -m meddoc.bench.report bench-results   # reads ocr.json, medical.json,
+    python -m meddoc.bench.report bench-results   # reads ocr.json, medical.json, phi.json,
                                                    # end_to_end.json; writes summary.json
 """
 
@@ -109,6 +109,19 @@ def medical_figures(report: dict[str, Any]) -> list[Figure]:
     return figures
 
 
+def phi_figures(report: dict[str, Any]) -> list[Figure]:
+    """PHI on the detector's labelled files (a reference found when a prediction of its
+    type overlaps it, as in the medical yardstick)."""
+    figures = []
+    for name, scores in report.get("phi", {}).items():
+        overlap = scores["overlap"]
+        figures += [
+            Figure("medical", f"PHI {name}: recall", overlap["recall"], ">= 0.90", name),
+            Figure("medical", f"PHI {name}: precision", overlap["precision"], ">= 0.80", name),
+        ]
+    return figures
+
+
 def end_to_end_figures(report: dict[str, Any]) -> list[Figure]:
     figures = [
         Figure(
@@ -125,6 +138,8 @@ def end_to_end_figures(report: dict[str, Any]) -> list[Figure]:
             ("corpus dev / handwriting", ""),
             ("corpus dev2 / printed", ""),
             ("corpus dev2 / handwriting", ""),
+            ("corpus dev3 / printed", ""),
+            ("corpus dev3 / handwriting", ""),
             ("corpus test / printed", ""),
             ("corpus test / handwriting", ""),
         )
@@ -145,6 +160,7 @@ def summarize(folder: Path) -> list[Figure]:
     readers = {
         "ocr.json": ocr_figures,
         "medical.json": medical_figures,
+        "phi.json": phi_figures,
         "end_to_end.json": end_to_end_figures,
     }
     figures: list[Figure] = []

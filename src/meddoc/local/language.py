@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import bisect
+import json
 import re
 import sys
 from collections import defaultdict
@@ -166,14 +167,21 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--bench", type=Path, nargs="+", required=True, help="PHI files")
     parser.add_argument("--languages", type=Path, help="TSV of 'lang<TAB>text' lines")
     parser.add_argument("--errors", action="store_true", help="list misses and false hits")
+    parser.add_argument("--json", type=Path, help="write the figures to this file")
     args = parser.parse_args(argv)
     documents = []
+    report: dict[str, Any] = {"phi": {}}
     for path in args.bench:
-        print(phi_report(path, show_errors=args.errors))
+        text, figures = phi_report(path, show_errors=args.errors)
+        print(text)
+        report["phi"][path.stem] = figures
         documents += read_corpus(path)
     if args.languages:
-        print(language_report(args.languages, documents))
+        text, report["language_detection_accuracy"] = language_report(args.languages, documents)
+        print(text)
     print(analyzer_report(documents))
+    if args.json:
+        args.json.write_text(json.dumps(report, indent=2), encoding="utf-8")
     return 0
 
 

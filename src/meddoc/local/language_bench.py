@@ -125,11 +125,14 @@ def total(tallies: dict[str, Tally]) -> Tally:
     return result
 
 
-def phi_report(path: Path, *, show_errors: bool = False) -> str:
+def phi_report(path: Path, *, show_errors: bool = False) -> tuple[str, dict[str, object]]:
+    """The printed report of one labelled file and its figures (recall and precision
+    under both matches) for the JSON report."""
     from meddoc.local.phi import detect_phi
 
     documents = read_corpus(path)
     lines = [f"PHI on {path.name}: {len(documents)} documents"]
+    figures: dict[str, object] = {"documents": len(documents)}
     for exact in (False, True):
         tallies, errors = score_phi(documents, detect_phi, exact=exact)
         lines.append("match: " + ("exact offsets" if exact else "overlap, same type"))
@@ -140,15 +143,22 @@ def phi_report(path: Path, *, show_errors: bool = False) -> str:
             )
         if show_errors and not exact:
             lines.extend("  " + e for e in errors)
+        overall = total(tallies)
+        figures["exact" if exact else "overlap"] = {
+            "references": overall.reference,
+            "predicted": overall.predicted,
+            "recall": overall.recall,
+            "precision": overall.precision,
+        }
     started = time.perf_counter()
     for document in documents:
         detect_phi(document.text, document.language)
     chars = sum(len(d.text) for d in documents)
     lines.append(f"speed: {chars / (time.perf_counter() - started):,.0f} chars/s (warm)")
-    return "\n".join(lines)
+    return "\n".join(lines), figures
 
 
-def language_report(samples: Path, documents: list[LabelledDocument]) -> str:
+def language_report(samples: Path, documents: list[LabelledDocument]) -> tuple[str, float]:
     from meddoc.local.language import LocalLanguageDetector
 
     detector = LocalLanguageDetector()
@@ -168,11 +178,12 @@ def language_report(samples: Path, documents: list[LabelledDocument]) -> str:
         confusion[(expected, got)] += 1
     right = sum(n for (e, g), n in confusion.items() if e == g)
     wrong = ", ".join(f"{e}->{g} x{n}" for (e, g), n in sorted(confusion.items()) if e != g)
+    accuracy = right / len(texts)
     return (
-        f"language detection: {right}/{len(texts)} = {right / len(texts):.3f} "
+        f"language detection: {right}/{len(texts)} = {accuracy:.3f} "
         f"({len(rows)} lines + {len(documents)} documents); errors: {wrong or 'none'}; "
         f"median {statistics.median(timings) * 1e6:.0f} us per text"
-    )
+    ), accuracy
 
 
 def analyzer_report(documents: list[LabelledDocument], repeats: int = 5) -> str:
