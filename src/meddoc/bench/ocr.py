@@ -85,6 +85,7 @@ class PageResult:
     char_edits: int
     char_total: int
     labelled_handwriting: int
+    labelled_found: int
     labelled_flagged: int
     labelled_false_flags: int
     seconds: float
@@ -157,6 +158,7 @@ def evaluate(engine: OcrEngine, reference: ReferencePage, data: bytes | None = N
         handwriting_flagged=hand.flagged,
         false_handwriting_flags=hand.false_flags,
         labelled_handwriting=labelled.reference,
+        labelled_found=labelled.found,
         labelled_flagged=labelled.flagged,
         labelled_false_flags=labelled.false_flags,
         char_edits=edits,
@@ -230,6 +232,7 @@ def totals(results: list[PageResult]) -> dict[str, float]:
         "false_handwriting_flags": sum(r.false_handwriting_flags for r in results),
         # with the hand labels instead of Textract's flags where there are labels
         "labelled_handwriting_words": sum(r.labelled_handwriting for r in results),
+        "labelled_handwriting_found": sum(r.labelled_found for r in results),
         "labelled_handwriting_flagged": sum(r.labelled_flagged for r in results),
         "labelled_false_flags": sum(r.labelled_false_flags for r in results),
         "cer": sum(r.char_edits for r in results) / max(1, sum(r.char_total for r in results)),
@@ -300,9 +303,10 @@ def _print_table(results: list[PageResult], summary: dict[str, float], errors: b
         f"mean of pages {summary['word_f1_mean_of_pages']:.4f}), "
         f"CER {summary['cer']:.4f}, handwriting recall {summary['handwriting_recall']:.3f} "
         f"({summary['handwriting_flagged']}/{summary['handwriting_words']} flagged, "
-        f"{summary['false_handwriting_flags']} false flags; hand-labelled "
-        f"{summary['labelled_handwriting_flagged']}/{summary['labelled_handwriting_words']} "
-        f"flagged, {summary['labelled_false_flags']} false flags), "
+        f"{summary['false_handwriting_flags']} false flags; hand-labelled found "
+        f"{summary['labelled_handwriting_found']}/{summary['labelled_handwriting_words']}, "
+        f"flagged {summary['labelled_handwriting_flagged']}, "
+        f"{summary['labelled_false_flags']} false flags), "
         f"s/page mean {summary['seconds_per_page_mean']:.2f} "
         f"median {summary['seconds_per_page_median']:.2f} "
         f"(CPU mean {summary['cpu_seconds_per_page_mean']:.2f} "
