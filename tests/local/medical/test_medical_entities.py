@@ -212,3 +212,33 @@ def test_given_a_route_word_then_it_is_not_anatomy(
 ) -> None:
     entities = analyzer.analyze("Prednisone 40 mg by mouth daily.").entities
     assert not [e for e in entities if e.category == "ANATOMY"]
+
+
+def test_given_clinic_abbreviations_then_tests_and_procedures_are_found_only_in_capitals(
+    analyzer: LocalMedicalAnalyzer, find: Finder
+) -> None:
+    text = (
+        "EGD today: reflux esophagitis. UA: large leukocyte esterase. DEXA shows osteopenia. "
+        "PFTs pending. Screening: AUDIT 18. We will audit the chart."
+    )
+    entities = analyzer.analyze(text).entities
+    assert find(entities, "EGD", "TEST_TREATMENT_PROCEDURE").type == "PROCEDURE_NAME"
+    for name in ("UA", "DEXA", "PFTs", "AUDIT"):
+        assert find(entities, name, "TEST_TREATMENT_PROCEDURE").type == "TEST_NAME"
+    assert not [e for e in entities if e.text == "audit"]
+
+
+def test_given_lower_urinary_tract_symptoms_then_each_is_a_coded_symptom(
+    analyzer: LocalMedicalAnalyzer, find: Finder
+) -> None:
+    text = "Reports urinary hesitancy, weak stream and a sensation of incomplete emptying."
+    entities = analyzer.analyze(text).entities
+    expected = {
+        "urinary hesitancy": "R39.11",
+        "weak stream": "R39.12",
+        "incomplete emptying": "R39.14",
+    }
+    for name, icd in expected.items():
+        symptom = find(entities, name, "MEDICAL_CONDITION")
+        assert symptom.has_trait("SYMPTOM")
+        assert code(symptom) == icd
