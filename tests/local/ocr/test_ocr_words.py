@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import pytest
 
 from meddoc.errors import ConfigurationError
 from meddoc.local.ocr.config import OcrConfig
-from meddoc.local.ocr.reading_order import in_reading_order
+from meddoc.local.ocr.reading_order import in_reading_order, page_skew
 from meddoc.local.ocr.recognizer import LineReading
 from meddoc.local.ocr.words import LineBox, build_line
-from meddoc.model import Geometry, Line
+from meddoc.model import Geometry, Line, Point
 
 
 def line_box(left: float, top: float, width: float, height: float) -> LineBox:
@@ -107,6 +109,33 @@ def test_reading_order_reads_a_form_row_label_then_value() -> None:
     ]
     ordered = [line.text for line in in_reading_order(lines)]
     assert ordered == ["First Name:", "ALEJANDRO", "Sex:", "M"]
+
+
+def tilted_line(text: str, left: float, top: float, degrees: float) -> Line:
+    """A line 0.6 of the page wide and 0.02 high on a page turned `degrees` clockwise
+    about its top-left corner (a square page, so both axes measure alike)."""
+    angle = math.radians(degrees)
+    cos, sin = math.cos(angle), math.sin(angle)
+    corners = [(left, top), (left + 0.6, top), (left + 0.6, top + 0.02), (left, top + 0.02)]
+    points = tuple(Point(x * cos - y * sin, x * sin + y * cos) for x, y in corners)
+    return Line(text=text, geometry=Geometry.from_polygon(points), confidence=0.9)
+
+
+@pytest.mark.parametrize("degrees", [-8.0, 8.0])
+def test_reading_order_levels_a_page_photographed_askew(degrees: float) -> None:
+    # 8 degrees tilt a 0.6-wide line by 0.08: more than the gap between lines, so
+    # upright boxes would overlap and interleave the two paragraphs.
+    texts = ["Assessment:", "1. Migraine.", "Plan:", "sumatriptan as needed", "in 2 weeks."]
+    tops = [0.30, 0.33, 0.40, 0.43, 0.46]
+    lines = [tilted_line(t, 0.2, top, degrees) for t, top in zip(texts, tops, strict=True)]
+
+    assert math.degrees(page_skew(lines)) == pytest.approx(degrees, abs=0.01)
+    assert [line.text for line in in_reading_order(lines[::-1])] == texts
+
+
+def test_given_a_level_page_then_no_skew_is_found() -> None:
+    lines = [make_line("left 1", 0.1, 0.2, 0.5), make_line("left 2", 0.1, 0.225, 0.5)]
+    assert page_skew(lines) == 0.0
 
 
 @pytest.mark.parametrize(

@@ -1,28 +1,85 @@
 """Lines in reading order by recursive XY-cut: split a block at horizontal white bands
 (rows, paragraphs) first, at vertical white bands (columns) only where no row band
 crosses the block, so form rows read label then value and prose reads column by
-column."""
+column. A page photographed askew is levelled first (by the lines' own slope), since
+tilted lines close the white bands between rows."""
 
 from __future__ import annotations
 
+import math
 import statistics
+from dataclasses import dataclass
 
-from meddoc.model import BoundingBox, Line
+from meddoc.model import Line
 
 ROW_GAP = 0.4  # x median line height: white space that separates rows or blocks
 COLUMN_GAP = 1.0  # x median line height: white space that separates columns
+MIN_SKEW = math.radians(0.5)  # below this the page is taken as level
+MIN_SLOPE_ASPECT = 3.0  # only lines this much wider than high say which way the page slopes
+
+
+@dataclass(frozen=True, slots=True)
+class _Placed:
+    """A line's box on the levelled page, in pixel-proportional units (x of the page
+    width on both axes)."""
+
+    line: Line
+    left: float
+    top: float
+    right: float
+    bottom: float
+
+    @property
+    def middle(self) -> float:
+        return (self.top + self.bottom) / 2
 
 
 def in_reading_order(lines: list[Line], aspect: float = 1.0) -> list[Line]:
-    """`aspect` is the page's height over its width, to measure gaps in line heights
-    along both axes of the page-relative geometry."""
+    """`aspect` is the page's height over its width, so that page-relative geometry
+    measures the same along both axes."""
     if len(lines) < 2:
         return list(lines)
-    height = statistics.median(line.geometry.box.height for line in lines)
-    return _order(lines, {"y": ROW_GAP * height, "x": COLUMN_GAP * height * aspect})
+    angle = page_skew(lines, aspect)
+    placed = [_place(line, aspect, angle) for line in lines]
+    height = statistics.median(p.bottom - p.top for p in placed)
+    ordered = _order(placed, {"y": ROW_GAP * height, "x": COLUMN_GAP * height})
+    return [p.line for p in ordered]
 
 
-def _order(lines: list[Line], gaps: dict[str, float]) -> list[Line]:
+def page_skew(lines: list[Line], aspect: float = 1.0) -> float:
+    """The median slope of the lines' top edges (radians, clockwise positive), from
+    lines long enough to show it; 0 when the page is level or nothing shows it."""
+    slopes = []
+    for line in lines:
+        polygon = line.geometry.polygon
+        if len(polygon) != 4:
+            continue
+        top_left, top_right, _, bottom_left = polygon
+        dx = top_right.x - top_left.x
+        dy = (top_right.y - top_left.y) * aspect
+        height = math.hypot(bottom_left.x - top_left.x, (bottom_left.y - top_left.y) * aspect)
+        if dx > 0 and math.hypot(dx, dy) >= MIN_SLOPE_ASPECT * height:
+            slopes.append(math.atan2(dy, dx))
+    if not slopes:
+        return 0.0
+    angle = statistics.median(slopes)
+    return angle if abs(angle) >= MIN_SKEW else 0.0
+
+
+def _place(line: Line, aspect: float, angle: float) -> _Placed:
+    box = line.geometry.box
+    corners = [(p.x, p.y) for p in line.geometry.polygon] or [
+        (box.left, box.top),
+        (box.right, box.bottom),
+    ]
+    cos, sin = math.cos(angle), math.sin(angle)
+    # turned by -angle (y scaled to x units first): the sloping lines become level
+    xs = [x * cos + y * aspect * sin for x, y in corners]
+    ys = [-x * sin + y * aspect * cos for x, y in corners]
+    return _Placed(line, min(xs), min(ys), max(xs), max(ys))
+
+
+def _order(lines: list[_Placed], gaps: dict[str, float]) -> list[_Placed]:
     if len(lines) < 2:
         return lines
     for axis, gap in gaps.items():
@@ -32,30 +89,25 @@ def _order(lines: list[Line], gaps: dict[str, float]) -> list[Line]:
     return _rows(lines)
 
 
-def _rows(lines: list[Line]) -> list[Line]:
+def _rows(lines: list[_Placed]) -> list[_Placed]:
     """Lines that overlap in height as one row, read left to right: a line joins the row
     when its middle lies within the row's first line."""
-    rows: list[list[Line]] = []
-    for line in sorted(lines, key=lambda line: _middle(line.geometry.box)):
-        anchor = rows[-1][0].geometry.box if rows else None
-        if anchor is not None and anchor.top <= _middle(line.geometry.box) <= anchor.bottom:
+    rows: list[list[_Placed]] = []
+    for line in sorted(lines, key=lambda line: line.middle):
+        anchor = rows[-1][0] if rows else None
+        if anchor is not None and anchor.top <= line.middle <= anchor.bottom:
             rows[-1].append(line)
         else:
             rows.append([line])
-    return [line for row in rows for line in sorted(row, key=lambda x: x.geometry.box.left)]
+    return [line for row in rows for line in sorted(row, key=lambda x: x.left)]
 
 
-def _middle(box: BoundingBox) -> float:
-    return box.top + box.height / 2
-
-
-def _split(lines: list[Line], axis: str, gap: float) -> list[list[Line]]:
+def _split(lines: list[_Placed], axis: str, gap: float) -> list[list[_Placed]]:
     """Groups separated by bands of at least `gap` that no line crosses."""
-    span = _y_span if axis == "y" else _x_span
-    parts: list[list[Line]] = []
+    parts: list[list[_Placed]] = []
     reach = float("-inf")
-    for line in sorted(lines, key=lambda line: span(line.geometry.box)[0]):
-        start, end = span(line.geometry.box)
+    for line in sorted(lines, key=lambda line: _span(line, axis)[0]):
+        start, end = _span(line, axis)
         if not parts or start - reach >= gap:
             parts.append([])
         parts[-1].append(line)
@@ -63,9 +115,5 @@ def _split(lines: list[Line], axis: str, gap: float) -> list[list[Line]]:
     return parts
 
 
-def _y_span(box: BoundingBox) -> tuple[float, float]:
-    return box.top, box.bottom
-
-
-def _x_span(box: BoundingBox) -> tuple[float, float]:
-    return box.left, box.right
+def _span(line: _Placed, axis: str) -> tuple[float, float]:
+    return (line.top, line.bottom) if axis == "y" else (line.left, line.right)
