@@ -8,6 +8,7 @@ from PIL import ImageChops, ImageFont
 from meddoc.bench.rendering import (
     HANDWRITING,
     PRINTED,
+    TILTED,
     Face,
     PageStyle,
     installed,
@@ -46,3 +47,13 @@ def test_given_another_seed_then_the_hand_varies_but_print_does_not() -> None:
         render_page(TEXT, printed, seed=1).tobytes()
         == render_page(TEXT, printed, seed=2).tobytes()
     )
+
+
+def test_given_a_tilted_face_then_the_whole_page_is_turned_onto_larger_white_paper() -> None:
+    tilted = TILTED[0]
+    level = next(f for f in PRINTED if f.file == tilted.file)
+    upright, turned = render_page(TEXT, level), render_page(TEXT, tilted)
+    assert tilted.style == "tilted"
+    assert turned.width > upright.width
+    assert turned.height > upright.height
+    assert turned.getpixel((0, 0)) == (255, 255, 255)

@@ -34,14 +34,15 @@ from meddoc.bench.medical import (
 from meddoc.bench.medical_metrics import ALL_CATEGORIES, Score, score_document
 from meddoc.bench.ocr_metrics import character_errors
 from meddoc.bench.real_image import real_image_report
-from meddoc.bench.rendering import HANDWRITING, PRINTED, Face, installed, render_page
+from meddoc.bench.rendering import HANDWRITING, PRINTED, TILTED, Face, installed, render_page
 from meddoc.layout import layout_text
 from meddoc.local.medical.engine import LocalMedicalAnalyzer
 from meddoc.local.ocr.engine import OcrEngine
 from meddoc.local.phi import PhiDetector, default_detector
 
-# The labelled notes are many and long: one printed and one handwriting face by default.
-CORPUS_FACES = ("DejaVu Sans", "dkg handwriting")
+# The labelled notes are many and long: one printed, one handwriting and the tilted printed
+# face by default (the shared texts are a line or two: tilting them tests nothing).
+CORPUS_FACES = ("DejaVu Sans", "dkg handwriting", "DejaVu Sans, 7 degrees")
 
 
 @dataclass(slots=True)
@@ -70,7 +71,7 @@ class PageRun:
     document: str
     group: str  # shared | corpus <split>
     face: str
-    style: str  # printed | handwriting
+    style: str  # printed | handwriting | tilted
     score: Score
     edits: int  # character edits between the OCR'd and the original text
     characters: int
@@ -94,8 +95,7 @@ def run_page(pipeline: Pipeline, document: Document, face: Face, group: str, see
     score = pipeline.score(document, ocr_text)
     seconds = time.perf_counter() - started
     edits, characters = character_errors(document.text, ocr_text)
-    style = "handwriting" if face.handwriting else "printed"
-    return PageRun(document.name, group, face.name, style, score, edits, characters, seconds)
+    return PageRun(document.name, group, face.name, face.style, score, edits, characters, seconds)
 
 
 def _fmt(value: float | None) -> str:
@@ -170,8 +170,8 @@ def evaluate(
 
 
 def _faces(names: list[str] | None) -> list[Face]:
-    faces = [f for f in PRINTED + HANDWRITING if installed(f)]
-    missing = [f.name for f in PRINTED + HANDWRITING if not installed(f)]
+    faces = [f for f in PRINTED + HANDWRITING + TILTED if installed(f)]
+    missing = [f.name for f in PRINTED + HANDWRITING + TILTED if not installed(f)]
     if missing:
         print(f"fonts not installed (skipped): {', '.join(missing)}", file=sys.stderr)
     if names:

@@ -25,6 +25,13 @@ class Face:
     package: str
     handwriting: bool = False
     scale: float = 1.0  # evens out faces whose letters are drawn small for their size
+    tilt: float = 0.0  # degrees the page is turned, as in a photo taken askew
+
+    @property
+    def style(self) -> str:
+        if self.tilt:
+            return "tilted"
+        return "handwriting" if self.handwriting else "printed"
 
 
 PRINTED = (
@@ -36,6 +43,8 @@ HANDWRITING = (
     Face("Purisa", "Purisa.otf", "fonts-tlwg-purisa-otf", handwriting=True, scale=0.95),
     Face("Breip", "Breip.ttf", "fonts-breip", handwriting=True, scale=1.35),
 )
+# A printed page photographed 7 degrees askew: the reading order has to level it.
+TILTED = (Face("DejaVu Sans, 7 degrees", "DejaVuSans.ttf", "fonts-dejavu-core", tilt=7.0),)
 
 
 class FontMissing(RuntimeError):
@@ -121,6 +130,9 @@ def render_page(
         else:
             draw.text((margin, baseline), line, font=font, fill=PRINT_INK, anchor="ls")
         baseline += step
+    if face.tilt:
+        paper = (255, 255, 255)
+        image = image.rotate(face.tilt, Image.Resampling.BICUBIC, expand=True, fillcolor=paper)
     return image
 
 

@@ -142,6 +142,8 @@ def end_to_end_figures(report: dict[str, Any]) -> list[Figure]:
             ("corpus dev3 / handwriting", ""),
             ("corpus test / printed", ""),
             ("corpus test / handwriting", ""),
+            ("corpus test / tilted", ""),
+            ("corpus dev3 / tilted", ""),
         )
         if _get(report, "groups", group) is not None
     ]
