@@ -175,8 +175,8 @@ def _faces(names: list[str] | None) -> list[Face]:
     if missing:
         print(f"fonts not installed (skipped): {', '.join(missing)}", file=sys.stderr)
     if names:
-        faces = [f for f in faces if f.name in names]
-    return faces
+        return [f for f in faces if f.name in names]
+    return [f for f in faces if not f.tilt]  # tilted pages only when asked for
 
 
 def _report(
