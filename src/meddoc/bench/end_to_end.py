@@ -37,6 +37,7 @@ from meddoc.bench.real_image import real_image_report
 from meddoc.bench.rendering import HANDWRITING, PRINTED, TILTED, Face, installed, render_page
 from meddoc.layout import layout_text
 from meddoc.local.medical.engine import LocalMedicalAnalyzer
+from meddoc.local.ocr.config import OcrConfig
 from meddoc.local.ocr.engine import OcrEngine
 from meddoc.local.phi import PhiDetector, default_detector
 
@@ -54,8 +55,8 @@ class Pipeline:
     phi: PhiDetector
 
     @classmethod
-    def load(cls) -> Pipeline:
-        return cls(OcrEngine(), LocalMedicalAnalyzer(), default_detector())
+    def load(cls, ocr: OcrConfig | None = None) -> Pipeline:
+        return cls(OcrEngine(ocr), LocalMedicalAnalyzer(), default_detector())
 
     def read(self, image_bytes: bytes) -> str:
         return layout_text(self.ocr.read_document(image_bytes).pages)
@@ -229,9 +230,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--corpus-face", action="append", help=f"faces of the notes (default {CORPUS_FACES})"
     )
+    parser.add_argument(
+        "--reread-threshold",
+        type=float,
+        default=OcrConfig().reread_threshold,
+        help="OcrConfig.reread_threshold (0: never re-read unsure lines)",
+    )
     args = parser.parse_args(argv)
     started = time.perf_counter()
-    pipeline = Pipeline.load()
+    pipeline = Pipeline.load(OcrConfig(reread_threshold=args.reread_threshold))
     print(
         f"engines loaded in {time.perf_counter() - started:.2f} s: {pipeline.ocr.engine.version}"
     )

@@ -7,11 +7,15 @@ from __future__ import annotations
 import io
 from pathlib import Path
 
+import numpy as np
 import pytest
 from PIL import Image
 
+from meddoc.bench.rendering import HANDWRITING, render_page
 from meddoc.errors import InvalidDocument
 from meddoc.local.ocr import LocalTextDetector, OcrConfig, OcrEngine, detect_text
+from meddoc.local.ocr.line_finder import trim_to_ink
+from meddoc.local.ocr.words import LineBox
 from meddoc.model import ObjectRef, Page, TextDetection, Word
 from meddoc.serialization import dumps, loads
 
@@ -227,3 +231,43 @@ def test_the_textract_shaped_output_reads_back_through_textractor(
     lines = [line.text for line in parsed.pages[0].lines]
     assert sorted(lines) == sorted(line.text for line in multicol.pages[0].lines)
     assert len(lines) > 10
+
+
+def dkg_line_page() -> bytes:
+    """One line in the dkg handwriting face, around which the detector draws a box about
+    twice as tall as the ink (the letters then come out too small to read)."""
+    face = next(f for f in HANDWRITING if f.name == "dkg handwriting")
+    buffer = io.BytesIO()
+    render_page("aspirin is required 20 mg po daily for 2 times as tab", face).save(
+        buffer, format="PNG"
+    )
+    return buffer.getvalue()
+
+
+def test_given_a_loose_box_around_handwriting_then_the_trimmed_line_is_read(
+    engine: OcrEngine,
+) -> None:
+    (page,) = engine.read_document(dkg_line_page()).pages
+    words = {w.text.lower() for line in page.lines for w in line.words}
+    assert {"aspirin", "required", "daily", "times"} <= words
+    (line,) = page.lines
+    assert line.geometry.box.height < 0.05  # the trimmed band, not the loose box (0.07)
+
+
+def test_given_rereading_off_then_the_loose_box_loses_the_line() -> None:
+    # what the re-read recovers: without it the unsure line is dropped
+    engine = OcrEngine(OcrConfig(threads=1, reread_threshold=0.0))
+    (page,) = engine.read_document(dkg_line_page()).pages
+    assert "aspirin" not in {w.text.lower() for line in page.lines for w in line.words}
+
+
+def test_given_a_crop_with_blank_bands_then_trimming_keeps_the_ink_and_moves_the_box() -> None:
+    crop = np.full((100, 300, 3), 255, dtype=np.uint8)
+    crop[40:60, 10:290] = 0
+    box = LineBox(np.array([[0.0, 0.0], [300.0, 0.0], [300.0, 100.0], [0.0, 100.0]]), 300, 100)
+    trimmed = trim_to_ink(crop, box)
+    assert trimmed is not None
+    pixels, moved = trimmed
+    assert pixels.shape[:2] == (20, 300)
+    assert moved.corners.tolist() == [[0, 40], [300, 40], [300, 60], [0, 60]]
+    assert trim_to_ink(pixels, moved) is None  # nothing left to trim

@@ -30,6 +30,7 @@ class OcrConfig:
     pixel_threshold: float = 0.5  # text probability of a pixel to belong to a box
     unclip_ratio: float = 1.6  # how far a box grows around its text kernel
     min_line_score: float = 0.5  # lines recognized with a lower mean score are dropped
+    reread_threshold: float = 0.9  # re-read a line this unsure from its crop trimmed to ink
     orientation: bool = True  # turn pages upright (0/90/180/270) before reading
     orientation_threshold: float = 0.6  # only turn when the model is this sure (max ~0.93)
     space_gap: float = 1.2  # a gap between characters wider than this x line height is a space
@@ -47,6 +48,7 @@ class OcrConfig:
             "box_threshold",
             "pixel_threshold",
             "min_line_score",
+            "reread_threshold",
             "orientation_threshold",
         ):
             if not 0.0 <= getattr(self, name) <= 1.0:

@@ -12,13 +12,13 @@ import onnxruntime as ort  # type: ignore[import-untyped]
 
 from meddoc.local.ocr.config import OcrConfig, Recognition
 from meddoc.local.ocr.handwriting import flag_handwriting
-from meddoc.local.ocr.line_finder import LineFinder, crop_lines
+from meddoc.local.ocr.line_finder import LineFinder, crop_lines, trim_to_ink
 from meddoc.local.ocr.models import model_files, version
 from meddoc.local.ocr.orientation import PageOrientation, turn_upright
 from meddoc.local.ocr.pages import page_images
 from meddoc.local.ocr.reading_order import in_reading_order
 from meddoc.local.ocr.recognizer import LineReading, Recognizer
-from meddoc.local.ocr.words import WordSpan, build_line
+from meddoc.local.ocr.words import LineBox, WordSpan, build_line
 from meddoc.model import Engine, Line, Page, TextDetection
 
 
@@ -60,6 +60,7 @@ class OcrEngine:
         height, width = upright.shape[:2]
         crops = crop_lines(upright, self._finder.find(upright))
         readings = self._read([crop for crop, _ in crops])
+        self._reread_unsure(crops, readings)
         lines: list[Line] = []
         flagging: list[tuple[Line, np.ndarray, list[WordSpan]]] = []
         for (crop, box), reading in zip(crops, readings, strict=True):
@@ -85,6 +86,21 @@ class OcrEngine:
         scores = self._orientation.scores(pixels)
         angle = max(scores, key=scores.__getitem__)
         return angle if scores[angle] >= self.config.orientation_threshold else 0
+
+    def _reread_unsure(
+        self, crops: list[tuple[np.ndarray, LineBox]], readings: list[LineReading]
+    ) -> None:
+        """Lines read with little confidence read again from their crops trimmed to the
+        ink; the surer reading (and its crop) is kept, in place."""
+        for index, reading in enumerate(readings):
+            if reading.confidence >= self.config.reread_threshold:
+                continue
+            trimmed = trim_to_ink(*crops[index])
+            if trimmed is None:
+                continue
+            again = self._read([trimmed[0]])[0]
+            if again.confidence > reading.confidence:
+                crops[index], readings[index] = trimmed, again
 
     def _read(self, crops: list[np.ndarray]) -> list[LineReading]:
         first = self._tiny or self._small
