@@ -90,17 +90,20 @@ class OcrEngine:
     def _reread_unsure(
         self, crops: list[tuple[np.ndarray, LineBox]], readings: list[LineReading]
     ) -> None:
-        """Lines read with little confidence read again from their crops trimmed to the
-        ink; the surer reading (and its crop) is kept, in place."""
-        for index, reading in enumerate(readings):
-            if reading.confidence >= self.config.reread_threshold:
-                continue
-            trimmed = trim_to_ink(*crops[index])
-            if trimmed is None:
-                continue
-            again = self._read([trimmed[0]])[0]
-            if again.confidence > reading.confidence:
-                crops[index], readings[index] = trimmed, again
+        """Lines read with little confidence read again (in one batch) from their crops
+        trimmed to the ink; the surer reading (and its crop) is kept, in place."""
+        trimmed = {
+            index: cut
+            for index, reading in enumerate(readings)
+            if reading.confidence < self.config.reread_threshold
+            and (cut := trim_to_ink(*crops[index])) is not None
+        }
+        if not trimmed:
+            return
+        again = self._read([crop for crop, _ in trimmed.values()])
+        for (index, cut), reading in zip(trimmed.items(), again, strict=True):
+            if reading.confidence > readings[index].confidence:
+                crops[index], readings[index] = cut, reading
 
     def _read(self, crops: list[np.ndarray]) -> list[LineReading]:
         first = self._tiny or self._small
