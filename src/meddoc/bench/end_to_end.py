@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import argparse
 import io
-import json
 import statistics
 import sys
 import time
@@ -35,6 +34,7 @@ from meddoc.bench.medical_metrics import ALL_CATEGORIES, Score, score_document
 from meddoc.bench.ocr_metrics import character_errors
 from meddoc.bench.real_image import real_image_report
 from meddoc.bench.rendering import HANDWRITING, PRINTED, TILTED, Face, installed, render_page
+from meddoc.bench.report import write_report
 from meddoc.layout import layout_text
 from meddoc.local.medical.engine import LocalMedicalAnalyzer
 from meddoc.local.ocr.config import OcrConfig
@@ -253,8 +253,7 @@ def main(argv: list[str] | None = None) -> int:
         f"{e.name}=={e.version}" for e in pipeline.medical.engines
     ]
     if args.json:
-        args.json.parent.mkdir(parents=True, exist_ok=True)
-        args.json.write_text(json.dumps(report, indent=2), encoding="utf-8")
+        write_report(args.json, report)
     return 0
 
 

@@ -25,6 +25,7 @@ from meddoc.bench.medical_metrics import (
     misses_and_false_positives,
     score_document,
 )
+from meddoc.bench.report import write_report
 from meddoc.local.medical.engine import LocalMedicalAnalyzer
 from meddoc.local.medical.vocabulary import load_vocabulary
 from meddoc.local.phi import PhiDetector, default_detector
@@ -283,8 +284,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     report = run(args)
     if args.json:
-        args.json.parent.mkdir(parents=True, exist_ok=True)
-        args.json.write_text(json.dumps(report, indent=2), encoding="utf-8")
+        write_report(args.json, report)
     return 0
 
 

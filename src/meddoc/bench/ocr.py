@@ -29,6 +29,7 @@ from meddoc.bench.ocr_metrics import (
     word_bag,
     word_scores,
 )
+from meddoc.bench.report import write_report
 from meddoc.local.ocr.config import OcrConfig, Recognition
 from meddoc.local.ocr.engine import OcrEngine, shared_engine
 from meddoc.model import Geometry, Point, TextType, Word
@@ -383,7 +384,7 @@ def main(argv: list[str] | None = None) -> int:
             f"s/page, so {speed['pages_per_minute_from_cpu']:.1f} pages/min with free cores"
         )
     if args.json:
-        args.json.write_text(json.dumps(report, indent=2, default=str), encoding="utf-8")
+        write_report(args.json, report)
     return 0
 
 

@@ -158,6 +158,12 @@ def end_to_end_figures(report: dict[str, Any]) -> list[Figure]:
     return figures
 
 
+def write_report(path: Path, report: Any) -> None:
+    """A benchmark's figures as JSON, where the report step reads them."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(report, indent=2, default=str), encoding="utf-8")
+
+
 def summarize(folder: Path) -> list[Figure]:
     readers = {
         "ocr.json": ocr_figures,
@@ -188,7 +194,7 @@ def main(argv: list[str] | None = None) -> int:
     for figure in figures:
         print(_line(figure))
     summary = [{**asdict(f), "met": f.met} for f in figures]
-    (args.folder / "summary.json").write_text(json.dumps(summary, indent=2), encoding="utf-8")
+    write_report(args.folder / "summary.json", summary)
     return 0
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import argparse
 import bisect
-import json
 import re
 import sys
 from collections import defaultdict
@@ -156,6 +155,7 @@ def general_entities(text: str, findings: list[Finding]) -> list[NamedEntity]:
 
 
 def main(argv: list[str] | None = None) -> int:
+    from meddoc.bench.report import write_report
     from meddoc.local.language_bench import (
         analyzer_report,
         language_report,
@@ -181,7 +181,7 @@ def main(argv: list[str] | None = None) -> int:
         print(text)
     print(analyzer_report(documents))
     if args.json:
-        args.json.write_text(json.dumps(report, indent=2), encoding="utf-8")
+        write_report(args.json, report)
     return 0
 
 
