@@ -49,6 +49,20 @@ class Host(Protocol):
     ) -> Response: ...
 
 
+def outgoing(
+    token: str | None, json: Any, body: bytes | None, headers: dict[str, str] | None
+) -> tuple[dict[str, str], bytes | None]:
+    """What a client sends: headers (lower-case names) with the bearer token, and the
+    body, `json` encoded when given."""
+    sent = {k.lower(): v for k, v in (headers or {}).items()}
+    if token:
+        sent["authorization"] = f"Bearer {token}"
+    if json is not None:
+        body = jsonlib.dumps(json).encode()
+        sent.setdefault("content-type", "application/json")
+    return sent, body
+
+
 def fake_pipeline(pipeline: Pipeline) -> Pipeline:
     """The pipeline with the engines replaced by the seeding fakes."""
     pipeline.detector = ScriptedTextDetector()
@@ -77,12 +91,7 @@ class LocalHost:
         body: bytes | None = None,
         headers: dict[str, str] | None = None,
     ) -> Response:
-        sent = dict(headers or {})
-        if token:
-            sent["Authorization"] = f"Bearer {token}"
-        if json is not None:
-            body = jsonlib.dumps(json).encode()
-            sent.setdefault("Content-Type", "application/json")
+        sent, body = outgoing(token, json, body, headers)
         connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
         try:
             connection.request(method, path, body=body, headers=sent)

@@ -34,7 +34,7 @@ from meddoc.local.server import to_event
 from meddoc.pipeline.artifacts import Artifacts
 from meddoc.pipeline.job import ResultsLayout
 from meddoc.pipeline.runner import Pipeline
-from tests.api.hosts import TOKEN, Response, fake_pipeline
+from tests.api.hosts import TOKEN, Response, fake_pipeline, outgoing
 from tests.api.seed import ScriptedTextDetector, Seeded, SeedMedicalAnalyzer, seed
 from tests.aws import cloud
 from tests.aws.cloud import REGION, RESULTS, TABLE, UPLOADS, create_stack_resources
@@ -137,12 +137,7 @@ class LambdaHost:
         body: bytes | None = None,
         headers: dict[str, str] | None = None,
     ) -> Response:
-        sent = {k.lower(): v for k, v in (headers or {}).items()}
-        if token:
-            sent["authorization"] = f"Bearer {token}"
-        if json is not None:
-            body = jsonlib.dumps(json).encode()
-            sent.setdefault("content-type", "application/json")
+        sent, body = outgoing(token, json, body, headers)
         method = method.upper()
         if method == "OPTIONS":
             return self._preflight(sent)
