@@ -3,6 +3,7 @@ images rendered (and PHI blacked out) here, reprocessing through the job queue."
 
 from __future__ import annotations
 
+import io
 import itertools
 import secrets
 import threading
@@ -11,7 +12,7 @@ from dataclasses import dataclass
 
 from meddoc.api.views import Accepted, UploadIntent
 from meddoc.errors import DocumentNotFound, InvalidRequest
-from meddoc.local.files import FileBlobStore
+from meddoc.local.files import FileBlobStore, is_content_ref
 from meddoc.local.jobs import JobQueue
 from meddoc.local.settings import UPLOADS
 from meddoc.model import DocumentRecord, ObjectRef
@@ -64,23 +65,26 @@ class LocalUploads:
             raise DocumentNotFound("no such upload; ask for a new one")
         if len(data) != pending.size:
             raise InvalidRequest(f"expected {pending.size} bytes, received {len(data)}")
-        # A folder per upload keeps two files of the same name apart.
-        ref = ObjectRef(UPLOADS, f"uploads/{token[:12]}/{pending.name}")
-        self.blobs.write(ref, data, "application/octet-stream")
+        # Stored under the hash of its bytes: the name is only shown, never a path.
+        ref = self.blobs.take_in(UPLOADS, io.BytesIO(data)).ref
         job = self.identify(ref, pending.name)
         if job.action == PROCESS:
-            self.queue.enqueue(ref, pending.name, owned=True)
+            self.queue.enqueue(ref, pending.name, owned=True, document_id=job.document_id)
             return Accepted(job.document_id, "RECEIVED", "queued for processing")
         if job.action == REJECT:
             return Accepted(job.document_id, "FAILED", job.reason)
         return Accepted(job.document_id, "KNOWN", job.reason)
 
     def delete_original(self, record: DocumentRecord) -> int:
+        """Delete exactly this document's bytes. Originals stored by name (data folders
+        from before content addressing) are deleted only while they still hold these
+        bytes: another document may have been stored under the same name since."""
         deleted = 0
-        for ref in [record.source, *record.other_sources]:
-            if self.blobs.exists(ref):
-                self.blobs.path(ref).unlink()
-                deleted += 1
+        for ref in dict.fromkeys([record.source, *record.other_sources]):
+            if not self.blobs.exists(ref):
+                continue
+            if is_content_ref(ref, record.id) or self.blobs.digest(ref) == record.id:
+                deleted += self.blobs.delete(ref)
         return deleted
 
 
@@ -90,4 +94,4 @@ class LocalReprocessor:
 
     def reprocess(self, record: DocumentRecord) -> None:
         # The service has set the record RECEIVED: the job owns it and runs it.
-        self.queue.enqueue(record.source, record.name, owned=True)
+        self.queue.enqueue(record.source, record.name, owned=True, document_id=record.id)
