@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 import http.client
+import socket
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -143,3 +144,15 @@ def test_meddoc_serve_on_ipv6_prints_a_bracketed_url_and_serves(tmp_path: Path) 
         status = _status(server.address, server.port, "GET", "/api/health", headers)
     assert server.host == "[::1]"
     assert status == 200
+
+
+def test_a_second_host_header_is_refused(tmp_path: Path) -> None:
+    with _no_auth_server(tmp_path) as server:
+        head = (
+            f"GET /api/health HTTP/1.1\r\nHost: 127.0.0.1:{server.port}\r\n"
+            f"Host: attacker.example:{server.port}\r\n\r\n"
+        ).encode()
+        with socket.create_connection(("127.0.0.1", server.port), timeout=30) as connection:
+            connection.sendall(head)
+            answer = connection.recv(4096)
+    assert answer.startswith(b"HTTP/1.1 421 ")

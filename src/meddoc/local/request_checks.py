@@ -62,18 +62,19 @@ class Addressing:
         self.hosts = frozenset(with_port | without_port | {in_url(host.lower())})
         self.origins = frozenset(f"http://{name}" for name in self.hosts)
 
-    def check_host(self, header: str | None) -> None:
-        if (header or "").strip().lower() not in self.hosts:
+    def check_host(self, values: list[str]) -> None:
+        """`values`: every Host header of the request (exactly one is valid)."""
+        if len(values) != 1 or values[0].strip().lower() not in self.hosts:
             raise Refused(
                 HTTPStatus.MISDIRECTED_REQUEST,
                 "MisdirectedRequest",
                 "this server answers only to its own address (such as 127.0.0.1)",
             )
 
-    def check_origin(self, method: str, origin: str | None) -> None:
+    def check_origin(self, method: str, origins: list[str]) -> None:
         """A state change from a page must come from this server's own pages; clients
         that send no Origin (command-line tools) are not browsers' cross-site requests."""
-        foreign = origin is not None and origin.strip().lower() not in self.origins
+        foreign = any(origin.strip().lower() not in self.origins for origin in origins)
         if method in STATE_CHANGING and foreign:
             raise Refused(
                 HTTPStatus.FORBIDDEN, "Forbidden", "requests from other sites are refused"

@@ -229,14 +229,14 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _serve(self) -> None:
         addressing = self.server.addressing
-        addressing.check_host(self.headers.get("Host"))
+        addressing.check_host(self.headers.get_all("Host") or [])
         path = urlsplit(self.path).path
         if self.command == "GET" and not path.startswith("/api/"):
             if self._unread:
                 raise too_large(0)
             self._static(path)
             return
-        addressing.check_origin(self.command, self.headers.get("Origin"))
+        addressing.check_origin(self.command, self.headers.get_all("Origin") or [])
         headers = {k: v for k, v in self.headers.items() if k.lower() != RECEIPT_HEADER}
         if self.command != "OPTIONS":  # CORS preflights carry no credentials
             self._authenticate(headers)

@@ -112,8 +112,8 @@ def build_server(
 
 
 def quiet_powertools() -> None:
-    """powertools' debug logging (POWERTOOLS_DEBUG) would print every request, bearer
-    token included: whatever the environment says, only its warnings get through."""
+    """powertools' debug logging (POWERTOOLS_DEBUG) prints requests, bearer tokens
+    included: whatever the environment says, none of its logging reaches the output."""
     logger = logging.getLogger("aws_lambda_powertools")
     for handler in list(logger.handlers):
         logger.removeHandler(handler)
