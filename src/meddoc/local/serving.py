@@ -21,22 +21,25 @@ from meddoc.local.review_adapters import LocalReprocessor, LocalUploads
 from meddoc.local.runtime import LocalRuntime
 from meddoc.local.server import LOCAL_HOSTS, ReviewServer
 from meddoc.local.settings import LocalSettings
-from meddoc.local.sqlite_review import SqliteReviewStore
+from meddoc.local.sqlite_review import SqliteReviewStore, SqliteReviewUnitOfWork
+from meddoc.local.tokens import TokenFile
 from meddoc.pipeline.runner import utc_now
 
 SITE_DIR = Path(meddoc.__file__).resolve().parents[2] / "site"
 
 
 def review_service(runtime: LocalRuntime, uploads: LocalUploads) -> ReviewService:
+    reviews = SqliteReviewStore(runtime.store)
     return ReviewService(
         store=runtime.store,
-        reviews=SqliteReviewStore(runtime.store),
+        reviews=reviews,
         blobs=runtime.blobs,
         layout=runtime.layout,
         uploads=uploads,
         reprocessor=LocalReprocessor(runtime.queue),
         originals=uploads,
         now=utc_now,
+        unit_of_work=lambda: SqliteReviewUnitOfWork(reviews),
         mode="local",
     )
 
@@ -67,10 +70,14 @@ def build_server(
 ) -> tuple[ReviewServer, LocalRuntime]:
     if token is None and settings.host not in LOCAL_HOSTS:
         raise ConfigurationError("--no-auth is allowed only when serving on 127.0.0.1")
+    authenticator: Authenticator = NoAuthentication()
+    if token:
+        tokens = TokenFile(settings.tokens_file)
+        tokens.entries()  # a damaged token file stops the start, with its reason
+        authenticator = BearerToken(token, tokens)
     runtime = LocalRuntime(settings)
     uploads = local_uploads(runtime)
     service = review_service(runtime, uploads)
-    authenticator: Authenticator = BearerToken(token) if token else NoAuthentication()
 
     app = create_app(service, authenticator, extra_routes=upload_route(uploads))
     config = {"mode": "local", "apiBase": "", "auth": "token" if token else "none"}
