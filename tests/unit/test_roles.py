@@ -106,5 +106,6 @@ def test_json_depth_is_counted_without_parsing_and_ignores_brackets_in_strings(
     assert json_depth(text) == depth
 
 
-def test_json_depth_stops_counting_past_the_limit() -> None:
-    assert json_depth(b"[" * 1_000_000, stop_above=16) == 17
+def test_json_depth_counts_100000_levels_and_strings_that_never_end() -> None:
+    assert json_depth(b"[" * 100_000 + b"]" * 100_000) == 100_000
+    assert json_depth(b'{"a": "[[[' + b"\\" * 1000) == 4  # no closing quote: counted
