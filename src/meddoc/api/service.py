@@ -4,7 +4,6 @@ the machine result and never replace it; PHI stays masked until revealed on purp
 
 from __future__ import annotations
 
-import copy
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -24,6 +23,7 @@ from meddoc.api.views import (
     UploadIntent,
 )
 from meddoc.errors import Conflict, DocumentNotFound, InvalidRequest
+from meddoc.masked_review import mask_review
 from meddoc.model import (
     AuditEvent,
     BoundingBox,
@@ -38,11 +38,11 @@ from meddoc.model import (
 from meddoc.page_images import render_page
 from meddoc.pipeline import records
 from meddoc.pipeline.job import ResultsLayout
-from meddoc.pipeline.store import index_terms, searchable_text
+from meddoc.pipeline.store import search_index
 from meddoc.pipeline.stuck import unsettled
 from meddoc.ports import BlobStore, DocumentQuery, DocumentStore, ReviewStore
-from meddoc.privacy import mask_audit, mask_document, mask_entities, phi_boxes
-from meddoc.review import check_correction, keep_details, reviewed_document, reviewed_view
+from meddoc.privacy import document_phi, mask_document, phi_boxes
+from meddoc.review import check_correction, keep_details, reviewed_view
 
 PAGE_IMAGE_URL = "/api/documents/{id}/pages/{number}/image"
 
@@ -119,12 +119,10 @@ class ReviewService:
             self._audit(document_id, "REVEAL_PHI", actor)
         entities = reviewed_view(document, corrections) if document else []
         audit = self.reviews.audit(document_id)
-        if document is not None and not reveal:
-            document = mask_document(document)
-            entities = mask_entities(entities, document)
-            audit = mask_audit(audit, document)
-            corrections = copy.deepcopy(corrections)
-            mask_entities([c.entity for c in corrections if c.entity], document)
+        if not reveal:
+            document, entities, corrections, audit = mask_review(
+                document, entities, corrections, audit
+            )
         pages = [
             PageLink(
                 p.number, PAGE_IMAGE_URL.format(id=document_id, number=p.number), p.width, p.height
@@ -149,7 +147,8 @@ class ReviewService:
         if reveal:
             self._audit(document_id, "REVEAL_PHI", actor, note=f"page {number} image")
         elif document is not None:
-            redact = phi_boxes(mask_document(document), number)
+            phi = document_phi(document, self.reviews.corrections(document_id))
+            redact = phi_boxes(mask_document(document, phi), number)
         page = next((p for p in document.pages if p.number == number), None) if document else None
         rotation = page.rotation if page else 0
         body = render_page(self.blobs.read(record.source), number, rotation, redact)
@@ -227,8 +226,7 @@ class ReviewService:
         self.reviews.add_correction(correction)
         after = serialization.to_dict(entity) if entity is not None else None
         self._audit(document_id, kind.value, actor, before, after, note)
-        reviewed = reviewed_document(document, [*corrections, correction])
-        self.store.index(document_id, index_terms(reviewed), searchable_text(reviewed))
+        self.store.index(document_id, *search_index(document, [*corrections, correction]))
         return correction
 
     def record_export(
