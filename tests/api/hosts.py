@@ -36,6 +36,8 @@ class Response:
 class Host(Protocol):
     kind: str  # "local" | "lambda"
     seeded: Seeded
+    pipeline: Pipeline  # the seeding pipeline, to process more documents in a test
+    uploads: str  # the bucket of uploads
 
     def request(
         self,
@@ -80,6 +82,8 @@ class LocalHost:
         self.port = port
         self.seeded = seeded
         self.runtime = runtime
+        self.pipeline = runtime.pipeline
+        self.uploads = UPLOADS
 
     def request(
         self,
