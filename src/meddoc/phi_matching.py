@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
 from functools import lru_cache
 
 from meddoc.model import Segment
@@ -57,54 +56,60 @@ def alphanumerics(text: str) -> int:
     return sum(c.isalnum() for c in text)
 
 
-@dataclass(frozen=True)
 class Folded:
-    """A text as PHI is compared: case and accents folded, everything but letters and
-    digits a space; `offsets[i]` is where folded character i came from."""
+    """A text as PHI is compared: its words with case and accents folded, anything but
+    letters and digits between words; each word with where it is in the text. Finding
+    a phrase looks its first word up, so it costs the phrase's occurrences, not a scan
+    of the text."""
 
-    text: str
-    offsets: tuple[int, ...]
+    def __init__(self, text: str) -> None:
+        self.words: list[tuple[str, int, int]] = []  # folded word, begin, end in the text
+        self._at: dict[str, list[int]] = {}  # folded word -> its indices in `words`
+        for match in _WORD.finditer(text):
+            word = _fold(match.group())
+            for piece in _NOT_ALNUM.split(word):
+                if piece:
+                    self._at.setdefault(piece, []).append(len(self.words))
+                    self.words.append((piece, match.start(), match.end()))
 
     @classmethod
     def of(cls, text: str) -> Folded:
-        chars: list[str] = []
-        offsets: list[int] = []
-        for index, char in enumerate(text):
-            for folded in _fold_char(char):
-                chars.append(folded if folded.isalnum() else " ")
-                offsets.append(index)
-        return cls("".join(chars), tuple(offsets))
+        return cls(text)
 
     def find(self, phrase: str, within: Range | None = None) -> list[Range]:
-        """Where `phrase` occurs as whole words, in original offsets (inside `within`,
-        an original range, when given). Words may be apart or run together ("John
+        """Where `phrase` occurs as whole words, in offsets of the text (inside `within`,
+        a range of the text, when given). Words may be apart or run together ("John
         Smith", "JOHN  SMITH", "JohnSmith")."""
-        tokens = tuple(words(phrase))
+        tokens = words(phrase)
         if not tokens:
             return []
-        pattern = _pattern(tokens)
-        found = []
-        for match in pattern.finditer(self.text):
-            begin = self.offsets[match.start()]
-            end = self.offsets[match.end() - 1] + 1
-            if within is None or (within[0] <= begin and end <= within[1]):
-                found.append((begin, end))
-        return found
+        runs = [
+            (i, i + len(tokens) - 1)
+            for i in self._at.get(tokens[0], [])
+            if [w for w, _, _ in self.words[i : i + len(tokens)]] == tokens
+        ]
+        if len(tokens) > 1:
+            runs += [(i, i) for i in self._at.get("".join(tokens), [])]
+        found = [(self.words[first][1], self.words[last][2]) for first, last in runs]
+        return [r for r in found if within is None or (within[0] <= r[0] and r[1] <= within[1])]
 
 
-@lru_cache(maxsize=4096)
-def _pattern(tokens: tuple[str, ...]) -> re.Pattern[str]:
-    return re.compile(r"(?<!\w)" + " *".join(re.escape(t) for t in tokens) + r"(?!\w)")
+# Letters and digits, with the combining accents of a decomposed letter ("e" + U+0301)
+_WORD = re.compile(r"(?:[^\W_]|[\u0300-\u036f])+")
+_NOT_ALNUM = re.compile(r"[\W_]+")
+
+
+@lru_cache(maxsize=65536)
+def _fold(word: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", word.casefold())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
 def words(text: str) -> list[str]:
     """The folded words of a text."""
-    return Folded.of(text).text.split()
-
-
-def _fold_char(char: str) -> str:
-    decomposed = unicodedata.normalize("NFKD", char)
-    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+    return [
+        w for match in _WORD.finditer(text) for w in _NOT_ALNUM.split(_fold(match.group())) if w
+    ]
 
 
 def occurrences(text: str, folded: Folded, phrase: str) -> list[Range]:

@@ -4,15 +4,18 @@ count, the exports, the page-image redaction and the search index all read it.""
 
 from __future__ import annotations
 
+import bisect
 import copy
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from meddoc.model import (
     BoundingBox,
     Category,
     Correction,
     Document,
+    Line,
     MedicalEntity,
     Span,
 )
@@ -203,33 +206,63 @@ def mask_document(document: Document, phi: DocumentPhi | None = None) -> Documen
     lines and words of the pages, and every span (entities, attributes, key phrases,
     PII) that touches PHI; offsets and boxes stay where they were."""
     phi = phi or document_phi(document)
-    masked = copy.deepcopy(document)
-    original = _ranges(phi.original)
-    masked.text = mask_text(document.text, original)
+    masked = _copy(document)
+    original = _Stretches(phi.original)
+    masked.text = mask_text(document.text, original.ranges)
     if masked.translation is not None:
         masked.translation.text = mask_text(masked.translation.text, _ranges(phi.translation))
     for page in masked.pages:
         for line in page.lines:
-            if line.begin is None:
-                continue
-            line_range = (line.begin, line.begin + len(line.text))
-            touched = _overlaps(original, *line_range)
-            line.text = mask_text(line.text, _shift(original, -line.begin))
-            for word in line.words:
-                if word.begin is None:
-                    # Where the word is is unknown: on a line with PHI, it may be some.
-                    hidden = touched
-                else:
-                    hidden = _overlaps(original, word.begin, word.begin + len(word.text))
-                if hidden:
-                    word.text = mask_text(word.text, [(0, len(word.text))])
+            if line.begin is not None:
+                _mask_line(line, original)
     for source in (ORIGINAL, TRANSLATION):
         if source == TRANSLATION and masked.translation is None:
             continue
         text = masked.analysed_text(source)
+        stretches = _Stretches(phi.spans(source))
         for span in _spans_in(masked, source):
-            span.text = _quoted(text, span, _ranges(phi.spans(source)))
+            if stretches.touching(span.begin, span.end):
+                span.text = _quoted(text, span)
     return masked
+
+
+def _copy(document: Document) -> Document:
+    # Geometry is immutable: the copy shares it (copying every word's box and polygon
+    # would be most of the work).
+    shared: dict[int, Any] = {}
+    for page in document.pages:
+        for line in page.lines:
+            shared[id(line.geometry)] = line.geometry
+            shared.update((id(word.geometry), word.geometry) for word in line.words)
+    return copy.deepcopy(document, shared)
+
+
+def _mask_line(line: Line, phi: _Stretches) -> None:
+    assert line.begin is not None
+    touching = phi.touching(line.begin, line.begin + len(line.text))
+    if not touching:
+        return
+    line.text = mask_text(line.text, _shift(touching, -line.begin))
+    for word in line.words:
+        # A word whose place in the text is unknown may be PHI: it is on a line with some.
+        if word.begin is None or phi.touching(word.begin, word.begin + len(word.text)):
+            word.text = mask_text(word.text, [(0, len(word.text))])
+
+
+class _Stretches:
+    """Sorted, non-overlapping PHI stretches of one text, asked which touch a range."""
+
+    def __init__(self, spans: Iterable[PhiSpan]) -> None:
+        self.ranges = _ranges(spans)
+        self._ends = [end for _, end in self.ranges]
+
+    def touching(self, begin: int, end: int) -> list[Range]:
+        found = []
+        for index in range(bisect.bisect_right(self._ends, begin), len(self.ranges)):
+            if self.ranges[index][0] >= end:
+                break
+            found.append(self.ranges[index])
+        return found
 
 
 def mask_text(text: str, ranges: Iterable[Range]) -> str:
@@ -258,11 +291,9 @@ def redact(text: str, phrases: Sequence[str], mark: str = "") -> str:
     return text
 
 
-def _quoted(text: str, span: Span, phi: list[Range]) -> str:
-    """A span's text as the masked analysed text has it, when its offsets quote it; a
-    span whose offsets do not (an edited entity) is masked by its own words."""
-    if not _overlaps(phi, span.begin, span.end):
-        return span.text
+def _quoted(text: str, span: Span) -> str:
+    """A span touching PHI as the masked analysed text quotes it; a span whose offsets
+    do not quote its text (an edited entity) is masked by its own words."""
     quoted = text[span.begin : span.end]
     if len(quoted) == len(span.text):
         return quoted
@@ -284,10 +315,6 @@ def _spans_in(document: Document, source: str) -> Iterator[Span]:
 
 def _ranges(spans: Iterable[PhiSpan]) -> list[Range]:
     return [(s.begin, s.end) for s in spans]
-
-
-def _overlaps(ranges: list[Range], begin: int, end: int) -> bool:
-    return any(b < end and begin < e for b, e in ranges)
 
 
 def _shift(ranges: list[Range], delta: int) -> list[Range]:
