@@ -15,6 +15,7 @@ from meddoc.model import (
     Document,
     DocumentRecord,
     MedicalEntity,
+    ObjectRef,
 )
 from meddoc.privacy import DocumentPhi, PhiFinding, document_phi, mask_document, redact
 from meddoc.review import reviewed_document
@@ -77,13 +78,19 @@ def reviewed_item(item: ExportItem) -> ReviewedItem:
 
 def masked_item(item: ExportItem) -> ExportItem:
     """The item as an export without PHI carries it: the document and the corrections
-    masked (meddoc.privacy), and the document's PHI words masked in the file name."""
+    masked (meddoc.privacy), and the document's PHI words masked in the file name and
+    the upload's key."""
     record = copy.deepcopy(item.record)
     if item.document is None:
         return ExportItem(record, None, mask_corrections(item.corrections, None, None))
     phi = document_phi(item.document, item.corrections)
     masked = mask_document(item.document, phi)
     record.name = redact(record.name, phi.phrases)
+    # Upload keys carry the file name too.
+    record.source, *record.other_sources = (
+        ObjectRef(ref.bucket, redact(ref.key, phi.phrases))
+        for ref in (record.source, *record.other_sources)
+    )
     return ExportItem(record, masked, mask_corrections(item.corrections, masked, phi))
 
 
