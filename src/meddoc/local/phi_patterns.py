@@ -118,7 +118,7 @@ def find_dates(text: str) -> Iterator[Finding]:
         if _valid_day_month(int(match.group(1)), int(match.group(3))):
             yield Finding(Kind.DATE, match.start(), match.end(), 0.9, 60)
     read = ocr_digits(text)
-    for match in _NUMERIC_DATE.finditer(read):
+    for match in _NUMERIC_DATE.finditer(read) if read != text else ():
         # A misread date ("05/0b/2025"): kept when it has a four-digit year.
         misread = read[match.start() : match.end()] != text[match.start() : match.end()]
         if (
@@ -210,7 +210,7 @@ def find_contact_points(text: str) -> Iterator[Finding]:
     for match in _PHONE.finditer(text):
         yield Finding(Kind.PHONE, match.start(), match.end(), 0.85, 60)
     read = ocr_digits(text)
-    for match in _PHONE.finditer(read):
+    for match in _PHONE.finditer(read) if read != text else ():
         # A misread phone ("(7O2) 555-O113") keeps its separators and most of its digits.
         written = text[match.start() : match.end()]
         misread = sum(a != b for a, b in zip(written, match.group(), strict=True))
