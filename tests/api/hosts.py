@@ -39,6 +39,8 @@ class Host(Protocol):
     kind: str  # "local" | "lambda"
     seeded: Seeded
     reviewer_token: str  # a signed-in reviewer's (TOKEN is an admin's)
+    pipeline: Pipeline  # the seeding pipeline, to process more documents in a test
+    uploads: str  # the bucket of uploads
 
     def request(
         self,
@@ -86,6 +88,8 @@ class LocalHost:
         self.seeded = seeded
         self.runtime = runtime
         self.reviewer_token = reviewer_token
+        self.pipeline = runtime.pipeline
+        self.uploads = UPLOADS
 
     def request(
         self,

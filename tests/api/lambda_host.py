@@ -135,11 +135,15 @@ class LambdaHost:
     kind = "lambda"
     reviewer_token = REVIEWER_TOKEN
 
-    def __init__(self, handler: Handler, seeded: Seeded, state_machine_arn: str) -> None:
+    def __init__(
+        self, handler: Handler, seeded: Seeded, state_machine_arn: str, pipeline: Pipeline
+    ) -> None:
         self.handler = handler
         self.seeded = seeded
         self.state_machine_arn = state_machine_arn
         self.invocations = 0
+        self.pipeline = pipeline
+        self.uploads = UPLOADS
 
     def request(
         self,
@@ -234,7 +238,8 @@ def lambda_host(data_dir: Path | None = None) -> Iterator[LambdaHost]:
         patch.setenv("STATE_MACHINE_ARN", state_machine_arn)
         _clear_caches()
         try:
-            seeded = seed(aws_pipeline(), UPLOADS)
-            yield LambdaHost(load_handler("api"), seeded, state_machine_arn)
+            pipeline = aws_pipeline()
+            seeded = seed(pipeline, UPLOADS)
+            yield LambdaHost(load_handler("api"), seeded, state_machine_arn, pipeline)
         finally:
             _clear_caches()

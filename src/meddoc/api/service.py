@@ -28,6 +28,7 @@ from meddoc.api.views import (
     UploadIntent,
 )
 from meddoc.errors import ConcurrentChange, Conflict, DocumentNotFound, InvalidRequest, NotAllowed
+from meddoc.masked_review import mask_corrections, mask_review
 from meddoc.model import (
     AuditEvent,
     BoundingBox,
@@ -43,11 +44,11 @@ from meddoc.model import (
 from meddoc.page_images import render_page
 from meddoc.pipeline import records
 from meddoc.pipeline.job import ResultsLayout
-from meddoc.pipeline.store import index_terms, searchable_text
+from meddoc.pipeline.store import search_index
 from meddoc.pipeline.stuck import unsettled
 from meddoc.ports import BlobStore, DocumentQuery, DocumentStore, ReviewStore, ReviewUnitOfWork
-from meddoc.privacy import mask_audit, mask_document, mask_entities, phi_boxes
-from meddoc.review import check_correction, keep_details, reviewed_document, reviewed_view
+from meddoc.privacy import document_phi, mask_document, phi_boxes
+from meddoc.review import check_correction, keep_details, reviewed_view
 
 PAGE_IMAGE_URL = "/api/documents/{id}/pages/{number}/image"
 WRITE_ATTEMPTS = 3  # units of work that lost a race with another writer, tried afresh
@@ -160,12 +161,10 @@ class ReviewService:
             self._audit(document_id, "REVEAL_PHI", actor)
         entities = reviewed_view(document, corrections) if document else []
         audit = self.reviews.audit(document_id)
-        if document is not None and not reveal:
-            document = mask_document(document)
-            entities = mask_entities(entities, document)
-            audit = mask_audit(audit, document)
-            corrections = copy.deepcopy(corrections)
-            mask_entities([c.entity for c in corrections if c.entity], document)
+        if not reveal:
+            document, entities, corrections, audit = mask_review(
+                document, entities, corrections, audit
+            )
         pages = [
             PageLink(
                 p.number, PAGE_IMAGE_URL.format(id=document_id, number=p.number), p.width, p.height
@@ -193,7 +192,8 @@ class ReviewService:
         if reveal:
             self._audit(document_id, "REVEAL_PHI", actor, note=f"page {number} image")
         elif document is not None:
-            redact = phi_boxes(mask_document(document), number)
+            phi = document_phi(document, self.reviews.corrections(document_id))
+            redact = phi_boxes(mask_document(document, phi), number)
         page = next((p for p in document.pages if p.number == number), None) if document else None
         rotation = page.rotation if page else 0
         if self.pages is not None:
@@ -289,15 +289,13 @@ class ReviewService:
             unit.add_correction(correction)
             after = serialization.to_dict(given) if given is not None else None
             unit.add_audit(self._event(document_id, kind.value, actor, before, after, note))
-            reviewed = reviewed_document(document, [*corrections, correction])
-            unit.index(document_id, index_terms(reviewed), searchable_text(reviewed))
+            unit.index(document_id, *search_index(document, [*corrections, correction]))
             return correction, document
 
         correction, document = self._write(write)
-        shown = copy.deepcopy(correction)
-        if shown.entity is not None:
-            mask_entities([shown.entity], mask_document(document))
-        return shown
+        every = [*self.reviews.corrections(document_id)]
+        phi = document_phi(document, every)
+        return mask_corrections([correction], mask_document(document, phi), phi)[0]
 
     def record_export(
         self, document_id: str, actor: Actor, format_name: str, with_phi: bool
