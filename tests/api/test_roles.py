@@ -127,3 +127,38 @@ def test_every_refused_attempt_on_a_document_is_in_its_audit_trail(host: Host) -
 def test_an_admin_may_do_what_a_reviewer_may_not(host: Host, what: str) -> None:
     method, path, body = admin_only(host)[what]
     assert host.request(method, path, token=TOKEN, json=body).status == 200
+
+
+def test_phi_an_admin_added_as_a_correction_is_masked_in_a_reviewer_s_export(
+    host: Host,
+) -> None:
+    note = host.seeded.note_id
+    text = host.request("POST", f"/api/documents/{note}/reveal").json()["document"]["text"]
+    begin = text.index("John Smith")
+    added = host.request(
+        "POST",
+        f"/api/documents/{note}/corrections",
+        json={
+            "kind": "ADD",
+            "entity": {
+                "text": "John Smith",
+                "begin": begin,
+                "end": begin + len("John Smith"),
+                "category": "PROTECTED_HEALTH_INFORMATION",
+                "type": "NAME",
+            },
+        },
+    )
+    assert added.status == 200, added.body
+
+    for format_name in ("json", "csv", "fhir"):
+        export = host.request(
+            "POST",
+            "/api/exports",
+            token=host.reviewer_token,
+            json={"ids": [note], "format": format_name},
+        )
+        assert export.status == 200, export.body
+        body = export.body.decode()
+        assert "John" not in body, format_name
+        assert "Smith" not in body, format_name
