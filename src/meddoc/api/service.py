@@ -21,6 +21,7 @@ from meddoc.api.views import (
     PageLink,
     PipelineStatus,
     ReprocessResult,
+    RuntimeHealth,
     UploadIntent,
 )
 from meddoc.errors import Conflict, DocumentNotFound, InvalidRequest
@@ -87,11 +88,21 @@ class ReviewService:
     originals: Uploads
     now: Callable[[], datetime]
     mode: str = "local"
+    runtime_health: Callable[[], RuntimeHealth] | None = None  # workers, disk (local)
 
     # --- reading ------------------------------------------------------------------------
 
     def health(self) -> Health:
-        return Health("ok", __version__, self.mode, self.reviews.count_by_status())
+        runtime = self.runtime_health() if self.runtime_health else RuntimeHealth()
+        return Health(
+            "degraded" if runtime.problems else "ok",
+            __version__,
+            self.mode,
+            self.reviews.count_by_status(),
+            runtime.workers,
+            runtime.disk_free_mb,
+            runtime.problems,
+        )
 
     def status(self) -> PipelineStatus:
         moment = self.now()
