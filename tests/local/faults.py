@@ -5,8 +5,10 @@ misbehave. Files are made at test time."""
 
 from __future__ import annotations
 
+import errno
 import io
 import os
+import shutil
 import signal
 import time
 from collections.abc import Callable
@@ -15,10 +17,11 @@ from typing import Any, TypeVar
 
 from PIL import Image, PngImagePlugin
 
+from meddoc.local.files import FileBlobStore
 from meddoc.local.runtime import LocalRuntime
-from meddoc.local.settings import LocalSettings
+from meddoc.local.settings import RESULTS, LocalSettings
 from meddoc.model import ObjectRef, TextDetection
-from meddoc.ports import BlobStore, ResponseLog, TextDetector
+from meddoc.ports import ResponseLog, TextDetector
 from tests.api.hosts import fake_pipeline
 
 T = TypeVar("T")
@@ -28,6 +31,8 @@ MEMORY = "memory"  # allocate until the worker's memory limit refuses (MemoryErr
 OOM_KILL = "oom-kill"  # die of SIGKILL, as the kernel's out-of-memory killer kills
 ABORT = "abort"  # abort, as a C++ library does when an allocation fails (pdfium)
 HANG = "hang"  # never finish (a decoder that takes hours)
+FILL_DISK = "fill-disk"  # fill the disk holding the results (once), then read as usual
+SMALL_DISK = 64 * 1024 * 1024
 
 
 def page(seed: int, fault: str = "") -> bytes:
@@ -42,8 +47,9 @@ def page(seed: int, fault: str = "") -> bytes:
 
 
 class FaultyTextDetector:
-    def __init__(self, blobs: BlobStore, reads: TextDetector) -> None:
+    def __init__(self, blobs: FileBlobStore, reads: TextDetector) -> None:
         self.blobs = blobs
+        self.root = blobs.root
         self.reads = reads
 
     def detect(self, ref: ObjectRef, content_type: str, log: ResponseLog) -> TextDetection:
@@ -58,7 +64,30 @@ class FaultyTextDetector:
             os.abort()
         if b"fault\x00" + HANG.encode() in data:
             time.sleep(3600)
+        if b"fault\x00" + FILL_DISK.encode() in data:
+            fill(self.root / RESULTS / "filler")
         return self.reads.detect(ref, content_type, log)
+
+
+def fill(path: Path) -> None:
+    """Fill the disk holding `path` with that file, once: a marker beside it (left when
+    the test deletes the file to make room) says it was done. Only small disks (the
+    tests' own tmpfs) are ever filled."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if shutil.disk_usage(path.parent).total > SMALL_DISK:
+        raise AssertionError(f"refusing to fill {path.parent}: not a small test disk")
+    try:
+        path.with_name(path.name + ".done").touch(exist_ok=False)
+    except FileExistsError:
+        return
+    try:
+        with path.open("wb") as filler:
+            while True:
+                filler.write(bytes(1 << 20))
+                filler.flush()
+    except OSError as exc:
+        if exc.errno != errno.ENOSPC:
+            raise
 
 
 def faulty_engines(runtime: LocalRuntime) -> None:

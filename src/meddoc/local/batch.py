@@ -175,7 +175,7 @@ def _trouble(host: WorkerHost, stop: StopRequest) -> Ending | None:
         return Ending(WORKERS_DOWN, f"the workers could not start{how}; see the messages above")
     waited = host.waiting_for_room()
     if waited is not None and waited >= host.settings.disk_patience_seconds:
-        full = storage_full(host.settings.data_dir)
+        full = host.disk_full() or str(storage_full(host.settings.data_dir))
         return Ending(DISK_FULL, f"{full}; free some space, then run the command again")
     return None
 

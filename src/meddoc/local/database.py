@@ -92,17 +92,43 @@ class Connection(sqlite3.Connection):
 
     data_dir = Path(".")
 
-    def execute(self, sql: str, parameters: Any = (), /) -> sqlite3.Cursor:
-        with room_needed(self.data_dir):
-            return super().execute(sql, parameters)
+    def _cursor(self) -> Cursor:
+        return self.cursor(Cursor)
 
-    def executemany(self, sql: str, parameters: Iterable[Any], /) -> sqlite3.Cursor:
+    def execute(self, sql: str, parameters: Any = (), /) -> Cursor:
+        cursor = self._cursor()
         with room_needed(self.data_dir):
-            return super().executemany(sql, parameters)
+            cursor.execute(sql, parameters)
+        return cursor
 
-    def executescript(self, script: str, /) -> sqlite3.Cursor:
+    def executemany(self, sql: str, parameters: Iterable[Any], /) -> Cursor:
+        cursor = self._cursor()
         with room_needed(self.data_dir):
-            return super().executescript(script)
+            cursor.executemany(sql, parameters)
+        return cursor
+
+    def executescript(self, script: str, /) -> Cursor:
+        cursor = self._cursor()
+        with room_needed(self.data_dir):
+            cursor.executescript(script)
+        return cursor
+
+
+class Cursor(sqlite3.Cursor):
+    """A write with RETURNING finishes (and may find the disk full) while its rows are
+    fetched, so fetching says "disk full" the same way."""
+
+    def _data_dir(self) -> Path:
+        connection = self.connection
+        return connection.data_dir if isinstance(connection, Connection) else Path(".")
+
+    def fetchone(self) -> Any:
+        with room_needed(self._data_dir()):
+            return super().fetchone()
+
+    def fetchall(self) -> list[Any]:
+        with room_needed(self._data_dir()):
+            return super().fetchall()
 
 
 def connect(path: Path) -> Connection:

@@ -43,14 +43,16 @@ def free_megabytes(path: Path) -> int:
     return -1
 
 
-def storage_full(data_dir: Path) -> StorageFull:
-    free = free_megabytes(data_dir)
+def storage_full(data_dir: Path, where: Path | None = None) -> StorageFull:
+    """The error for a full disk, naming the data directory and the free space where the
+    write failed (`where`: a folder inside it that may sit on a disk of its own)."""
+    free = free_megabytes(where or data_dir)
     amount = f"{free} MB free" if free >= 0 else "free space unknown"
     return StorageFull(f"the disk holding {data_dir.absolute()} is full ({amount})")
 
 
 @contextmanager
-def room_needed(data_dir: Path) -> Iterator[None]:
+def room_needed(data_dir: Path, where: Path | None = None) -> Iterator[None]:
     """Turn a full-disk error raised inside into StorageFull, naming the data directory."""
     try:
         yield
@@ -58,5 +60,5 @@ def room_needed(data_dir: Path) -> Iterator[None]:
         raise
     except (OSError, sqlite3.Error) as exc:
         if is_disk_full(exc):
-            raise storage_full(data_dir) from exc
+            raise storage_full(data_dir, where) from exc
         raise

@@ -78,7 +78,7 @@ class FileBlobStore:
 
     def write(self, ref: ObjectRef, data: bytes, content_type: str) -> None:
         path = self.path(ref)
-        with room_needed(self.root):
+        with room_needed(self.root, where=path.parent):
             path.parent.mkdir(parents=True, exist_ok=True)
             handle, temporary = _temporary(path.parent)
             try:
@@ -94,7 +94,7 @@ class FileBlobStore:
         of its bytes. Bytes already stored are kept as they are (same hash, same bytes).
         With `limit`, a stream longer than that many bytes raises ValueError; a full disk
         raises StorageFull."""
-        with room_needed(self.root):
+        with room_needed(self.root, where=self.root / bucket):
             return self._take_in(bucket, stream, limit)
 
     def _take_in(self, bucket: str, stream: BinaryIO, limit: int | None) -> Original:

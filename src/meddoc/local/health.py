@@ -29,6 +29,9 @@ def runtime_health(data_dir: Path, state: Callable[[], HostState] | None) -> Run
             )
     elif host is not None:
         workers = WorkerHealth(0, 0, host.holder)  # another process runs them
-    if (host is not None and host.waiting_for_room) or 0 <= free < FULL_BELOW_MB:
-        problems.append(f"{storage_full(data_dir)}; processing waits for room")
+    full = host.disk_full if host is not None else None
+    if full is None and 0 <= free < FULL_BELOW_MB:
+        full = str(storage_full(data_dir))
+    if full is not None:
+        problems.append(f"{full}; processing waits for room")
     return RuntimeHealth(workers, free if free >= 0 else None, problems)

@@ -44,7 +44,7 @@ class HostState:
     alive: int
     expected: int
     last_crash: Crash | None
-    waiting_for_room: bool  # some worker holds a job until the disk has room
+    disk_full: str | None  # why jobs wait for room ("the disk holding ... is full ...")
 
 
 class _Worker:
@@ -54,6 +54,7 @@ class _Worker:
         self.started = time.monotonic()
         self.overdue = ""  # the time limit the watchdog stopped it for
         self.full_since: float | None = None  # waiting for disk space since
+        self.full_message = ""  # what the worker found, e.g. "the disk holding ... is full"
 
     @property
     def pid(self) -> int:
@@ -62,12 +63,13 @@ class _Worker:
     def read_reports(self) -> None:
         while self.reports.poll():
             try:
-                message = self.reports.recv()
+                kind, message = self.reports.recv()
             except (EOFError, OSError):
                 return
-            if message == DISK_FULL:
+            if kind == DISK_FULL:
                 self.full_since = self.full_since or time.monotonic()
-            elif message == ROOM:
+                self.full_message = message
+            elif kind == ROOM:
                 self.full_since = None
 
 
@@ -87,6 +89,7 @@ class WorkerHost:
         self._next_start = 0.0
         self._budgets: dict[int, float] = {}
         self._full_since: float | None = None  # this process's own writes found no room
+        self._full_message = ""
         self._alive_seen = 0  # workers alive at the last look, for other threads to read
 
     @property
@@ -151,6 +154,7 @@ class WorkerHost:
         except StorageFull as exc:
             # Tried again at the next round; meanwhile the disk counts as full.
             self._full_since = self._full_since or time.monotonic()
+            self._full_message = str(exc)
             log.warning("%s; the worker host tries again shortly", exc)
             return
         if not (self._until_empty and self.queue.pending() == 0):
@@ -171,6 +175,13 @@ class WorkerHost:
             since.append(self._full_since)
         return time.monotonic() - min(since) if since else None
 
+    def disk_full(self) -> str | None:
+        """What the latest worker to find the disk full said, while any still waits."""
+        waiting = [w for w in self._workers if w.full_since is not None]
+        if waiting:
+            return max(waiting, key=lambda w: w.full_since or 0).full_message
+        return self._full_message if self._full_since is not None else None
+
     def state(self) -> HostState:
         return HostState(
             owner=self.owner,
@@ -178,7 +189,7 @@ class WorkerHost:
             alive=self._alive_seen,
             expected=self._wanted if self.owner else 0,
             last_crash=self.last_crash,
-            waiting_for_room=self.waiting_for_room() is not None,
+            disk_full=self.disk_full(),
         )
 
     def stop(self) -> None:

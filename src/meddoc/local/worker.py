@@ -81,7 +81,7 @@ def work(
     runtime: LocalRuntime,
     until_empty: bool,
     keep_going: Callable[[], bool],
-    report: Callable[[str], None] = lambda message: None,
+    report: Callable[[str, str], None] = lambda kind, message: None,
 ) -> None:
     """Claim and run jobs until told to stop (or, with `until_empty`, until none is left).
     A job that meets a full disk stays in this worker's hands and is tried again after a
@@ -102,7 +102,7 @@ def work(
                 run_job(runtime.pipeline, runtime.queue, job)
                 held = None
             if waiting_for_room:  # a job went through, or there is none to try
-                report(ROOM)
+                report(ROOM, "")
                 waiting_for_room, pause = False, first_pause
             if job is None:
                 if until_empty:
@@ -110,9 +110,9 @@ def work(
                 time.sleep(0.5)
         except StorageFull as exc:
             _roll_back(runtime)
-            report(DISK_FULL)
+            report(DISK_FULL, str(exc))
             waiting_for_room = True
-            log.warning("%s; this worker waits %.0f s for room, then tries again", exc, pause)
+            log.warning("%s; this worker waits %.1f s for room, then tries again", exc, pause)
             _sleep(pause, keep_going)
             pause = min(pause * 2, max(LONGEST_PAUSE, first_pause))
 
@@ -136,9 +136,9 @@ def worker_process(
     if prepare is not None:
         prepare(runtime)
 
-    def report(message: str) -> None:
+    def report(kind: str, message: str) -> None:
         with contextlib.suppress(OSError):  # the host is gone: the worker stops soon
-            reports.send(message)
+            reports.send((kind, message))
 
     work(runtime, until_empty, keep_going=lambda: os.getppid() == parent, report=report)
 
