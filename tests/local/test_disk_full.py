@@ -109,7 +109,8 @@ def test_a_disk_filling_up_mid_batch_leaves_documents_queued_not_failed(
     """The whole data directory on the small disk (SQLite cannot write either), or only
     the results (SQLite can: the case that used to mark documents FAILED)."""
     small_disk(tmp_path / small)
-    settings = supervised(tmp_path / "data")
+    # Waiting for room longer than a job's time limit: a worker waiting is not overdue.
+    settings = supervised(tmp_path / "data", disk_pause_seconds=4.0, disk_patience_seconds=6.0)
     files = {f"scan-{n}.png": page(400 + n) for n in range(3)}
     files["fills the disk.png"] = page(410, FILL_DISK)
     write(tmp_path / "inbox", files)

@@ -25,7 +25,7 @@ from meddoc.local.runtime import LocalRuntime
 from meddoc.local.settings import LocalSettings
 from meddoc.local.sqlite_review import SqliteReviewStore
 from meddoc.local.supervision import Crash, after_crash, crash_of
-from meddoc.local.worker import DISK_FULL, ROOM, Prepare, worker_process
+from meddoc.local.worker import DISK_FULL, RETRYING, ROOM, Prepare, worker_process
 from meddoc.pipeline.runner import utc_now
 from meddoc.pipeline.stuck import fail_stuck
 
@@ -55,6 +55,7 @@ class _Worker:
         self.overdue = ""  # the time limit the watchdog stopped it for
         self.full_since: float | None = None  # waiting for disk space since
         self.full_message = ""  # what the worker found, e.g. "the disk holding ... is full"
+        self.pausing = False  # waiting for room: not working on its job
 
     @property
     def pid(self) -> int:
@@ -69,8 +70,12 @@ class _Worker:
             if kind == DISK_FULL:
                 self.full_since = self.full_since or time.monotonic()
                 self.full_message = message
+                self.pausing = True
+            elif kind == RETRYING:
+                self.pausing = False
             elif kind == ROOM:
                 self.full_since = None
+                self.pausing = False
 
 
 class WorkerHost:
@@ -245,7 +250,7 @@ class WorkerHost:
     def _stop_overdue(self, now: datetime) -> None:
         """The watchdog: a job past its time limit gets its worker killed (a worker
         waiting for disk space is not working on its job)."""
-        watched = {w.pid: w for w in self._workers if not w.overdue and w.full_since is None}
+        watched = {w.pid: w for w in self._workers if not (w.overdue or w.pausing)}
         for job in self.queue.running():
             worker = watched.get(job.worker)
             if worker is None:

@@ -31,8 +31,10 @@ FAILED = "FAILED"
 OUT_OF_MEMORY = "too large to process: ran out of memory while reading the file"
 LONGEST_PAUSE = 120.0  # seconds between looks for room on a full disk
 
-# What a worker tells its host, through a pipe (no file: the disk may be full).
+# What a worker tells its host, through a pipe (no file: the disk may be full): the disk
+# is full (it pauses), it tries its job again, a job went through (there is room).
 DISK_FULL = "disk-full"
+RETRYING = "retrying"
 ROOM = "room"
 
 # Prepares a worker's runtime before its first job (tests swap the engines for fakes).
@@ -93,7 +95,8 @@ def work(
     while keep_going():
         try:
             if held is not None:
-                runtime.queue.retry(held.number)
+                runtime.queue.retry(held.number)  # its time limit starts again now
+                report(RETRYING, "")
                 job: QueuedJob | None = dataclasses.replace(held, attempts=held.attempts + 1)
             else:
                 job = runtime.queue.claim(os.getpid())
