@@ -4,6 +4,7 @@ reported and never stop it."""
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import io
 import os
@@ -20,6 +21,7 @@ from pathlib import Path
 
 import pytest
 
+from meddoc.local.files import FileBlobStore, Original
 from meddoc.local.host import WorkerHost
 from meddoc.local.runtime import LocalRuntime
 from meddoc.local.settings import LocalSettings
@@ -150,3 +152,37 @@ def test_files_that_vanish_before_they_are_read_are_counted_and_the_rest_taken_i
     assert "took in 1 file(s): inbox/kept.png" in out.getvalue()
     assert "1 file(s) vanished before they could be read" in out.getvalue()
     assert LocalRuntime(settings).queue.pending() == 1
+
+
+class NoReadingOf(FileBlobStore):
+    """The data directory's file store, except that one file may not be read (tests run
+    as root, who may read anything)."""
+
+    def __init__(self, root: Path, forbidden: str) -> None:
+        super().__init__(root)
+        self.forbidden = forbidden
+
+    def take_in_file(self, bucket: str, source: Path) -> Original:
+        if source.name == self.forbidden:
+            raise PermissionError(errno.EACCES, "Permission denied", str(source))
+        return super().take_in_file(bucket, source)
+
+
+def test_a_file_it_may_not_read_is_reported_once_and_the_rest_taken_in(tmp_path: Path) -> None:
+    settings = supervised(tmp_path / "data", workers=1)
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    (inbox / "locked.png").write_bytes(page(720))
+    (inbox / "open.png").write_bytes(page(721))
+    host = WorkerHost(settings)
+    host.runtime.blobs = NoReadingOf(settings.data_dir, "locked.png")
+    out = io.StringIO()
+    watcher = FolderWatch(inbox, host, out)
+
+    looks = [watcher.look() for _ in range(3)]  # sizes settle at the second look
+
+    assert looks == [0, 1, 0]
+    said = out.getvalue()
+    assert "took in 1 file(s): inbox/open.png" in said
+    assert said.count("cannot read inbox/locked.png (Permission denied); skipped") == 1
+    assert host.queue.pending() == 1
