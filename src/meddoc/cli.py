@@ -9,16 +9,19 @@ import logging
 import os
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TextIO
 
-from meddoc.errors import MeddocError
+from meddoc.errors import MeddocError, StorageFull
 
 if TYPE_CHECKING:
+    from meddoc.local.batch import BatchSummary
     from meddoc.local.settings import LocalSettings
 
 EXIT_OK = 0
 EXIT_SYSTEM_ERROR = 1
 EXIT_USAGE = 2
+EXIT_DISK_FULL = 75  # sysexits' EX_TEMPFAIL: free some space and run the command again
+EXIT_STOPPED = 130
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -31,12 +34,15 @@ def main(argv: list[str] | None = None) -> int:
     except FileNotFoundError as exc:
         print(f"meddoc: {exc}", file=sys.stderr)
         return EXIT_USAGE
+    except StorageFull as exc:
+        print(f"meddoc: {exc}; free some space, then run the command again", file=sys.stderr)
+        return EXIT_DISK_FULL
     except MeddocError as exc:
         print(f"meddoc: {exc}", file=sys.stderr)
         return EXIT_SYSTEM_ERROR
     except KeyboardInterrupt:
         print("\nmeddoc: stopped; unfinished files stay queued for the next run", file=sys.stderr)
-        return 130
+        return EXIT_STOPPED
     except BrokenPipeError:
         # The reader (`| head`) went away: stop quietly, as other command-line tools do.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
@@ -51,6 +57,20 @@ def _parser() -> argparse.ArgumentParser:
         command = commands.add_parser(name, help=help_text, description=help_text)
         _data_dir_option(command)
         command.add_argument("--workers", type=int, help="worker processes (default 2)")
+        command.add_argument(
+            "--memory-limit",
+            type=int,
+            metavar="MB",
+            help="address space each worker may use (default 4096; 0: no limit;"
+            " or MEDDOC_MEMORY_LIMIT_MB)",
+        )
+        command.add_argument(
+            "--job-minutes",
+            type=float,
+            metavar="MINUTES",
+            help="time one document may take before its worker is stopped (default 10,"
+            " or 1 per page for long documents; or MEDDOC_JOB_MINUTES)",
+        )
         return command
 
     process = local_command("process", "process files and folders offline, then summarize")
@@ -151,9 +171,23 @@ def _settings(args: argparse.Namespace) -> LocalSettings:
 
     return LocalSettings.from_environ(
         data_dir=args.data_dir,
-        workers=args.workers,
+        workers=getattr(args, "workers", None),
+        memory_limit_mb=getattr(args, "memory_limit", None),
+        job_minutes=getattr(args, "job_minutes", None),
         host=getattr(args, "host", None),
         port=getattr(args, "port", None),
+    )
+
+
+def _finish(summary: BatchSummary, out: TextIO) -> int:
+    """Print the summary; the exit code says whether the batch ended early and why."""
+    from meddoc.local.batch import DISK_FULL, STOPPED
+
+    print(summary.report(), file=out)
+    if summary.ending is None:
+        return EXIT_OK
+    return {STOPPED: EXIT_STOPPED, DISK_FULL: EXIT_DISK_FULL}.get(
+        summary.ending.kind, EXIT_SYSTEM_ERROR
     )
 
 
@@ -170,8 +204,9 @@ def _run(args: argparse.Namespace) -> int:
 
     settings = _settings(args)
     paths = args.paths or [Path("samples/documents")]
-    summary = process(settings, paths)
-    print(summary.report(), file=sys.stderr)
+    code = _finish(process(settings, paths), sys.stderr)
+    if code == EXIT_STOPPED:
+        return code
     serve(settings, auth=not args.no_auth)
     return EXIT_OK
 
@@ -179,9 +214,7 @@ def _run(args: argparse.Namespace) -> int:
 def _process(args: argparse.Namespace) -> int:
     from meddoc.local.batch import process
 
-    summary = process(_settings(args), args.paths)
-    print(summary.report())
-    return EXIT_OK
+    return _finish(process(_settings(args), args.paths), sys.stdout)
 
 
 def _watch(args: argparse.Namespace) -> int:
@@ -206,9 +239,7 @@ def _reprocess(args: argparse.Namespace) -> int:
         print("meddoc: name documents, or --status, or --all", file=sys.stderr)
         return EXIT_USAGE
     status = Status(args.status) if args.status else None
-    summary = reprocess(_settings(args), args.ids, status, args.all)
-    print(summary.report())
-    return EXIT_OK
+    return _finish(reprocess(_settings(args), args.ids, status, args.all), sys.stdout)
 
 
 def _delete(args: argparse.Namespace) -> int:

@@ -58,4 +58,9 @@ class ConfigurationError(MeddocError):
     pass
 
 
+class StorageFull(MeddocError):
+    """The disk (or quota) holding the data is full. Nothing is wrong with the document:
+    its work is kept and retried when there is room, never recorded as its failure."""
+
+
 RETRYABLE_ERRORS = ("ServiceThrottled", "ServiceUnavailable")

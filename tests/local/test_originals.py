@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from PIL import Image, ImageDraw
 
-from meddoc.api.service import Actor
+from meddoc.api.roles import admin
 from meddoc.local.batch import process
 from meddoc.local.database import connect
 from meddoc.local.files import FileBlobStore, content_ref
@@ -29,7 +29,7 @@ from meddoc.local.settings import UPLOADS, LocalSettings
 from meddoc.model import DocumentRecord, ObjectRef, Status
 from meddoc.pipeline.job import Job, Limits
 
-ADMIN = Actor("local")
+ADMIN = admin("local")
 
 
 def page(text: str) -> bytes:

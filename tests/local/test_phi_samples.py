@@ -48,7 +48,7 @@ def processed(tmp_path_factory: pytest.TempPathFactory) -> Processed:
     settings = LocalSettings(data_dir=tmp_path_factory.mktemp("data"), workers=1)
     runtime = LocalRuntime(settings)
     ingest([SAMPLES], runtime.blobs, runtime.queue)
-    work(settings, until_empty=True, keep_going=lambda: True)
+    work(runtime, until_empty=True, keep_going=lambda: True)
     service = review_service(runtime, local_uploads(runtime))
     records = service.search(DocumentQuery(limit=100)).items
     assert sorted(r.name for r in records) == sorted(p.name for p in SAMPLES.iterdir())

@@ -32,6 +32,7 @@ STATUS_CODES: dict[type[errors.MeddocError], int] = {
     errors.ServiceThrottled: 503,
     errors.ServiceUnavailable: 503,
     errors.ServiceRejected: 502,
+    errors.StorageFull: 507,
 }
 
 

@@ -25,6 +25,7 @@ from meddoc.api.views import (
     PageLink,
     PipelineStatus,
     ReprocessResult,
+    RuntimeHealth,
     UploadIntent,
 )
 from meddoc.errors import ConcurrentChange, Conflict, DocumentNotFound, InvalidRequest, NotAllowed
@@ -106,6 +107,7 @@ class ReviewService:
     unit_of_work: Callable[[], ReviewUnitOfWork]
     mode: str = "local"
     pages: PageRenderer | None = None  # None: rendered here
+    runtime_health: Callable[[], RuntimeHealth] | None = None  # workers, disk (local)
 
     # --- who may ------------------------------------------------------------------------
 
@@ -131,7 +133,16 @@ class ReviewService:
     # --- reading ------------------------------------------------------------------------
 
     def health(self) -> Health:
-        return Health("ok", __version__, self.mode, self.reviews.count_by_status())
+        runtime = self.runtime_health() if self.runtime_health else RuntimeHealth()
+        return Health(
+            "degraded" if runtime.problems else "ok",
+            __version__,
+            self.mode,
+            self.reviews.count_by_status(),
+            runtime.workers,
+            runtime.disk_free_mb,
+            runtime.problems,
+        )
 
     def status(self) -> PipelineStatus:
         moment = self.now()

@@ -60,11 +60,33 @@ class UploadIntent:
 
 
 @dataclass(slots=True)
+class WorkerHealth:
+    """The processes that run the pipeline (local mode)."""
+
+    alive: int
+    expected: int
+    host: str = ""  # the id of the process running them (this one, or another)
+    last_crash: str | None = None  # when and how a worker last died
+
+
+@dataclass(slots=True)
+class RuntimeHealth:
+    """What the host's runtime knows beyond the documents: its workers and problems."""
+
+    workers: WorkerHealth | None = None
+    disk_free_mb: int | None = None
+    problems: list[str] = field(default_factory=list)
+
+
+@dataclass(slots=True)
 class Health:
-    status: str
+    status: str  # "ok", or "degraded" with the problems listed
     version: str
     mode: str
     documents: dict[str, int]
+    workers: WorkerHealth | None = None
+    disk_free_mb: int | None = None
+    problems: list[str] = field(default_factory=list)
 
 
 @dataclass(slots=True)

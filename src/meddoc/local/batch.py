@@ -1,5 +1,6 @@
 """`meddoc process`: take files in, run them on both cores, show progress, and end
-with a summary of DONE / FAILED (with reasons) / SKIPPED."""
+with a summary of DONE / FAILED (with reasons) / SKIPPED — also when the batch ends
+early (stopped, disk full, workers unable to start), saying what stays queued."""
 
 from __future__ import annotations
 
@@ -10,22 +11,35 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TextIO
 
-from meddoc.errors import MeddocError
+from meddoc.errors import StorageFull
+from meddoc.local.disk import storage_full
 from meddoc.local.host import WorkerHost
-from meddoc.local.ingest import ingest
+from meddoc.local.ingest import ingest_sources, sources
 from meddoc.local.jobs import Outcome
 from meddoc.local.runtime import LocalRuntime
 from meddoc.local.settings import LocalSettings
+from meddoc.local.stopping import StopRequest
+from meddoc.local.worker import Prepare
+
+# Why a batch ended before every file was settled.
+STOPPED = "stopped"
+DISK_FULL = "disk-full"
+WORKERS_DOWN = "workers-down"
+FINISH_GRACE = 10.0  # seconds the workers get to notice the queue is empty
 
 
-class WorkersCrashed(MeddocError):
-    """A system error: the workers died with jobs left (the jobs are kept queued)."""
+@dataclass(frozen=True, slots=True)
+class Ending:
+    kind: str  # STOPPED | DISK_FULL | WORKERS_DOWN
+    message: str
 
 
 @dataclass
 class BatchSummary:
     outcomes: list[Outcome] = field(default_factory=list)
     seconds: float = 0.0
+    left: int = 0  # files still queued when the batch ended early
+    ending: Ending | None = None
 
     def count(self, outcome: str) -> int:
         return sum(1 for o in self.outcomes if o.outcome == outcome)
@@ -39,70 +53,134 @@ class BatchSummary:
         lines += [
             f"  FAILED  {o.name}: {o.reason}" for o in self.outcomes if o.outcome == "FAILED"
         ]
+        if self.ending is not None:
+            lines.append(f"{self.left} files stay queued for the next run: {self.ending.message}")
         return "\n".join(lines)
 
 
-def process(settings: LocalSettings, paths: list[Path], out: TextIO = sys.stderr) -> BatchSummary:
+def process(
+    settings: LocalSettings,
+    paths: list[Path],
+    out: TextIO = sys.stderr,
+    prepare: Prepare | None = None,
+) -> BatchSummary:
     missing = [str(p) for p in paths if not p.expanduser().exists()]
     if missing:
         raise FileNotFoundError(f"no such file or folder: {', '.join(missing)}")
-    return run_jobs(
-        settings, lambda runtime: ingest(paths, runtime.blobs, runtime.queue).first_job, out
-    )
+    stop = StopRequest()
+
+    def take_in(runtime: LocalRuntime) -> int:
+        # A stop request ends the taking in early: what was taken in stays queued.
+        items = stop.until_requested(sources(paths))
+        return ingest_sources(items, runtime.blobs, runtime.queue).first_job
+
+    return run_jobs(settings, take_in, out, prepare, stop)
 
 
 def run_jobs(
-    settings: LocalSettings, queue_jobs: Callable[[LocalRuntime], int], out: TextIO = sys.stderr
+    settings: LocalSettings,
+    queue_jobs: Callable[[LocalRuntime], int],
+    out: TextIO = sys.stderr,
+    prepare: Prepare | None = None,
+    stop: StopRequest | None = None,
 ) -> BatchSummary:
     """Queue jobs (`queue_jobs` returns the first job number, 0 for none), run them and
     any a crash left pending, following progress; the summary covers them all."""
     started = time.monotonic()
-    runtime = LocalRuntime(settings)
-    host = WorkerHost(runtime)
-    owner = host.acquire()
+    stop = stop or StopRequest()
+    host = WorkerHost(settings, prepare)
+    with stop:
+        try:
+            since, ending = _queue(host, queue_jobs)
+            if since == 0:
+                return BatchSummary(seconds=time.monotonic() - started, ending=ending)
+            if ending is None:
+                ending = _run(host, since, stop, out)
+            left = host.queue.pending(since)
+        finally:
+            host.stop()
+            host.release()
+    summary = BatchSummary(host.queue.outcomes(since), time.monotonic() - started, left, ending)
+    return summary
+
+
+def _queue(
+    host: WorkerHost, queue_jobs: Callable[[LocalRuntime], int]
+) -> tuple[int, Ending | None]:
+    """Become the worker host if no one is, and queue the jobs; a full disk ends the
+    taking in (what was queued before stays queued)."""
+    host.acquire()
+    before = host.queue.last_number()
+    ending = None
     try:
-        first = queue_jobs(runtime)
-        since = min(filter(None, [runtime.queue.oldest_pending(), first]), default=0)
-        if since == 0:
-            return BatchSummary(seconds=time.monotonic() - started)
-        if owner:
-            host.start(until_empty=True)
-        else:
-            print(
-                f"meddoc process {host.holder()} is the worker host of {settings.data_dir};"
-                " it will process these files",
-                file=out,
-            )
-        _follow(runtime, host, since, owner, out)
-        if owner:
-            host.join()
-    finally:
-        host.release()
-    return BatchSummary(runtime.queue.outcomes(since), time.monotonic() - started)
+        first = queue_jobs(host.runtime)
+    except StorageFull as exc:
+        first = before + 1 if host.queue.last_number() > before else 0
+        ending = Ending(DISK_FULL, f"{exc}; free some space, then run the command again")
+    since = min(filter(None, [host.queue.oldest_pending(), first]), default=0)
+    return since, ending
 
 
-def _follow(runtime: LocalRuntime, host: WorkerHost, since: int, owner: bool, out: TextIO) -> None:
-    restarts = 0
+def _run(host: WorkerHost, since: int, stop: StopRequest, out: TextIO) -> Ending | None:
+    if host.owner:
+        host.start(until_empty=True)
+    else:
+        print(
+            f"meddoc process {host.holder()} is the worker host of {host.settings.data_dir};"
+            " it will process these files",
+            file=out,
+        )
+    ending = _follow(host, since, stop, out)
+    if ending is None and host.owner:
+        deadline = time.monotonic() + FINISH_GRACE
+        while host.alive() and time.monotonic() < deadline:
+            host.supervise()
+            time.sleep(0.1)
+    return ending
+
+
+def _follow(host: WorkerHost, since: int, stop: StopRequest, out: TextIO) -> Ending | None:
+    """Draw progress and supervise the workers until every job from `since` on is
+    settled, or the batch has to end early."""
     while True:
-        counts = runtime.queue.counts(since)
+        if host.owner:
+            host.supervise()
+        elif host.acquire():
+            host.start(until_empty=True)  # the earlier host finished: this one takes over
+        counts = host.queue.counts(since)
         total = sum(counts.values())
         pending = counts.get("queued", 0) + counts.get("running", 0)
         _draw(out, total - pending, total, counts)
         if pending == 0:
             break
-        if not owner and host.acquire():
-            owner = True  # the earlier host finished: this process takes over
-            host.start(until_empty=True)
-        elif owner and host.alive() == 0:
-            # Workers stop when they find the queue empty; jobs may arrive just after.
-            restarts += 1
-            if host.crashed() or restarts > 3:
-                raise WorkersCrashed(
-                    f"the workers stopped with {pending} files left; they stay queued "
-                    "and the next run resumes them"
-                )
-            host.start(until_empty=True)
-        time.sleep(0.3)
+        ending = _trouble(host, stop)
+        if ending is not None:
+            _end_line(out)
+            return ending
+        if host.owner and host.alive() == 0:
+            host.start(until_empty=True)  # jobs arrived after the workers found none
+        stop.wait(0.3)
+    _end_line(out)
+    return None
+
+
+def _trouble(host: WorkerHost, stop: StopRequest) -> Ending | None:
+    if stop.requested():
+        return Ending(STOPPED, "stopped on request")
+    if not host.owner:
+        return None
+    if host.broken():
+        crash = host.last_crash
+        how = f" (a worker {crash.describe()})" if crash else ""
+        return Ending(WORKERS_DOWN, f"the workers could not start{how}; see the messages above")
+    waited = host.waiting_for_room()
+    if waited is not None and waited >= host.settings.disk_patience_seconds:
+        full = host.disk_full() or str(storage_full(host.settings.data_dir))
+        return Ending(DISK_FULL, f"{full}; free some space, then run the command again")
+    return None
+
+
+def _end_line(out: TextIO) -> None:
     if out.isatty():
         out.write("\n")
 

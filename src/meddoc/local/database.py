@@ -5,7 +5,11 @@ workers write; every connection waits for locks instead of failing."""
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
+
+from meddoc.local.disk import room_needed
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS records (
@@ -58,7 +62,10 @@ CREATE TABLE IF NOT EXISTS jobs (
     attempts INTEGER NOT NULL DEFAULT 0,
     enqueued_at TEXT NOT NULL,
     started_at TEXT,
-    finished_at TEXT
+    finished_at TEXT,
+    claimed_by INTEGER,
+    crashes INTEGER NOT NULL DEFAULT 0,
+    last_crash TEXT
 );
 CREATE INDEX IF NOT EXISTS jobs_by_state ON jobs (state, number);
 CREATE TABLE IF NOT EXISTS seen_files (
@@ -70,13 +77,93 @@ CREATE TABLE IF NOT EXISTS seen_files (
 """
 
 
-def connect(path: Path) -> sqlite3.Connection:
+# Columns added since the first release: (table, column, definition). Data folders made
+# before them get them at the next start.
+MIGRATIONS = (
+    ("jobs", "claimed_by", "INTEGER"),  # the worker process running the job
+    ("jobs", "crashes", "INTEGER NOT NULL DEFAULT 0"),  # runs that killed their worker
+    ("jobs", "last_crash", "TEXT"),  # how the last of them ended
+)
+
+
+class Connection(sqlite3.Connection):
+    """A connection that reports a full disk as StorageFull (naming the data directory),
+    so no caller mistakes it for a broken document or a bug."""
+
+    data_dir = Path(".")
+
+    def _cursor(self) -> Cursor:
+        return self.cursor(Cursor)
+
+    def execute(self, sql: str, parameters: Any = (), /) -> Cursor:
+        cursor = self._cursor()
+        with room_needed(self.data_dir):
+            cursor.execute(sql, parameters)
+        return cursor
+
+    def executemany(self, sql: str, parameters: Iterable[Any], /) -> Cursor:
+        cursor = self._cursor()
+        with room_needed(self.data_dir):
+            cursor.executemany(sql, parameters)
+        return cursor
+
+    def executescript(self, script: str, /) -> Cursor:
+        cursor = self._cursor()
+        with room_needed(self.data_dir):
+            cursor.executescript(script)
+        return cursor
+
+
+class Cursor(sqlite3.Cursor):
+    """A write with RETURNING finishes (and may find the disk full) while its rows are
+    fetched, so fetching says "disk full" the same way."""
+
+    def _data_dir(self) -> Path:
+        connection = self.connection
+        return connection.data_dir if isinstance(connection, Connection) else Path(".")
+
+    def fetchone(self) -> Any:
+        with room_needed(self._data_dir()):
+            return super().fetchone()
+
+    def fetchall(self) -> list[Any]:
+        with room_needed(self._data_dir()):
+            return super().fetchall()
+
+
+def connect(path: Path) -> Connection:
     path.parent.mkdir(parents=True, exist_ok=True)
-    connection = sqlite3.connect(path, timeout=30, isolation_level=None, check_same_thread=False)
+    connection = sqlite3.connect(
+        path, timeout=30, isolation_level=None, check_same_thread=False, factory=Connection
+    )
+    connection.data_dir = path.parent
     connection.row_factory = sqlite3.Row
     connection.execute("PRAGMA journal_mode = WAL")
     connection.execute("PRAGMA synchronous = NORMAL")
     connection.execute("PRAGMA busy_timeout = 30000")
     connection.execute("PRAGMA foreign_keys = ON")
     connection.executescript(SCHEMA)
+    migrate(connection)
     return connection
+
+
+def migrate(connection: sqlite3.Connection) -> None:
+    """Add the columns an older data folder lacks (under the write lock, looking again
+    there, so two processes starting together do not both add them)."""
+    if not _missing(connection):
+        return
+    connection.execute("BEGIN IMMEDIATE")
+    try:
+        for table, column, definition in _missing(connection):
+            connection.execute(f"ALTER TABLE {table} ADD COLUMN {column} {definition}")
+    except BaseException:
+        connection.execute("ROLLBACK")
+        raise
+    connection.execute("COMMIT")
+
+
+def _missing(connection: sqlite3.Connection) -> list[tuple[str, str, str]]:
+    columns: dict[str, set[str]] = {}
+    for table in {table for table, _, _ in MIGRATIONS}:
+        columns[table] = {row[1] for row in connection.execute(f"PRAGMA table_info({table})")}
+    return [m for m in MIGRATIONS if m[1] not in columns[m[0]]]

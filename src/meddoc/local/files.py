@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from meddoc.errors import DocumentNotFound
+from meddoc.local.disk import room_needed
 from meddoc.model import ObjectRef
 
 # Temporary files carry the writing process's id, so a later start can tell the leftovers
@@ -77,20 +78,26 @@ class FileBlobStore:
 
     def write(self, ref: ObjectRef, data: bytes, content_type: str) -> None:
         path = self.path(ref)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        handle, temporary = _temporary(path.parent)
-        try:
-            with os.fdopen(handle, "wb") as stream:
-                stream.write(data)
-            os.replace(temporary, path)
-        except BaseException:
-            temporary.unlink(missing_ok=True)
-            raise
+        with room_needed(self.root, where=path.parent):
+            path.parent.mkdir(parents=True, exist_ok=True)
+            handle, temporary = _temporary(path.parent)
+            try:
+                with os.fdopen(handle, "wb") as stream:
+                    stream.write(data)
+                os.replace(temporary, path)
+            except BaseException:
+                temporary.unlink(missing_ok=True)
+                raise
 
     def take_in(self, bucket: str, stream: BinaryIO, limit: int | None = None) -> Original:
         """Store an original from a stream, without holding it in memory, under the hash
         of its bytes. Bytes already stored are kept as they are (same hash, same bytes).
-        With `limit`, a stream longer than that many bytes raises ValueError."""
+        With `limit`, a stream longer than that many bytes raises ValueError; a full disk
+        raises StorageFull."""
+        with room_needed(self.root, where=self.root / bucket):
+            return self._take_in(bucket, stream, limit)
+
+    def _take_in(self, bucket: str, stream: BinaryIO, limit: int | None) -> Original:
         folder = self.root / bucket / CONTENT_PREFIX
         folder.mkdir(parents=True, exist_ok=True)
         handle, temporary = _temporary(folder)

@@ -1,6 +1,8 @@
 """The durable job table: every file taken in is a queued job until a worker settles
 it. A job a crash left running is queued again at the next start (and then resumes its
-document), so a batch killed half-way loses nothing and redoes nothing that finished."""
+document), so a batch killed half-way loses nothing and redoes nothing that finished.
+Jobs never tried come first, so a job that keeps killing its worker cannot hold up the
+rest of the queue."""
 
 from __future__ import annotations
 
@@ -30,6 +32,19 @@ class QueuedJob:
     def resume(self) -> bool:
         """Whether this job carries on with a record it owns."""
         return self.owned or self.attempts > 1
+
+
+@dataclass(frozen=True, slots=True)
+class RunningJob:
+    """A job in a worker's hands, as the worker host supervises it."""
+
+    number: int
+    worker: int  # the worker process's id
+    started_at: datetime
+    document_id: str
+    source: ObjectRef
+    name: str
+    crashes: int  # earlier runs that killed their worker
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,15 +99,18 @@ class JobQueue:
             )
             return int(cursor.lastrowid or 0)
 
-    def claim(self) -> QueuedJob | None:
-        """The oldest queued job, now marked running (atomic across processes)."""
+    def claim(self, worker: int = 0) -> QueuedJob | None:
+        """The next job, now marked running in `worker`'s hands (atomic across processes):
+        jobs that never killed a worker first, then those tried fewest times, oldest
+        first, so neither a job that crashes workers nor one every restart interrupts
+        can hold up the rest."""
         with self._lock:
             row = self.db.execute(
-                "UPDATE jobs SET state = ?, started_at = ?, attempts = attempts + 1"
-                " WHERE number = (SELECT number FROM jobs WHERE state = ?"
-                " ORDER BY number LIMIT 1) RETURNING number, bucket, key, name, reprocess,"
-                " owned, attempts, document_id",
-                (RUNNING, _now(), QUEUED),
+                "UPDATE jobs SET state = ?, started_at = ?, attempts = attempts + 1,"
+                " claimed_by = ? WHERE number = (SELECT number FROM jobs WHERE state = ?"
+                " ORDER BY crashes, attempts, number LIMIT 1) RETURNING number, bucket, key,"
+                " name, reprocess, owned, attempts, document_id",
+                (RUNNING, _now(), worker, QUEUED),
             ).fetchone()
         if row is None:
             return None
@@ -110,9 +128,50 @@ class JobQueue:
         with self._lock:
             self.db.execute(
                 "UPDATE jobs SET state = ?, document_id = ?, outcome = ?, reason = ?,"
-                " finished_at = ? WHERE number = ?",
+                " finished_at = ?, claimed_by = NULL WHERE number = ?",
                 (SETTLED, document_id, outcome, reason, _now(), number),
             )
+
+    def retry(self, number: int) -> None:
+        """Start a job again in the same worker's hands (after a pause for disk space):
+        another attempt, with its clock started again."""
+        with self._lock:
+            self.db.execute(
+                "UPDATE jobs SET attempts = attempts + 1, started_at = ? WHERE number = ?",
+                (_now(), number),
+            )
+
+    def release(self, number: int, crash: str | None = None) -> int:
+        """Put a running job back in the queue; `crash` says how the run killed its
+        worker (counted). Returns the job's crashes so far."""
+        with self._lock:
+            row = self.db.execute(
+                "UPDATE jobs SET state = ?, claimed_by = NULL,"
+                " crashes = crashes + ?, last_crash = COALESCE(?, last_crash)"
+                " WHERE number = ? AND state = ? RETURNING crashes",
+                (QUEUED, int(crash is not None), crash, number, RUNNING),
+            ).fetchone()
+        return int(row["crashes"]) if row else 0
+
+    def running(self) -> list[RunningJob]:
+        with self._lock:
+            rows = self.db.execute(
+                "SELECT number, claimed_by, started_at, document_id, bucket, key, name,"
+                " crashes FROM jobs WHERE state = ? ORDER BY number",
+                (RUNNING,),
+            ).fetchall()
+        return [
+            RunningJob(
+                number=r["number"],
+                worker=r["claimed_by"] or 0,
+                started_at=datetime.fromisoformat(r["started_at"]),
+                document_id=r["document_id"] or "",
+                source=ObjectRef(r["bucket"], r["key"]),
+                name=r["name"],
+                crashes=r["crashes"],
+            )
+            for r in rows
+        ]
 
     def note_document(self, number: int, document_id: str) -> None:
         """Remember which document a running job works on (once it is identified)."""
@@ -134,7 +193,7 @@ class JobQueue:
         the data directory's lock may call this."""
         with self._lock:
             return self.db.execute(
-                "UPDATE jobs SET state = ? WHERE state = ?", (QUEUED, RUNNING)
+                "UPDATE jobs SET state = ?, claimed_by = NULL WHERE state = ?", (QUEUED, RUNNING)
             ).rowcount
 
     def counts(self, since: int = 0) -> dict[str, int]:

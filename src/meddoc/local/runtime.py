@@ -3,7 +3,9 @@ engines, wired into the same Pipeline the AWS functions run step by step."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import cached_property
+from typing import TYPE_CHECKING
 
 from meddoc.local.database import connect
 from meddoc.local.engines import OfflineLanguage, OfflineMedical, OfflineTextDetector
@@ -15,11 +17,16 @@ from meddoc.pipeline.artifacts import Artifacts
 from meddoc.pipeline.job import ResultsLayout
 from meddoc.pipeline.runner import Pipeline
 
+if TYPE_CHECKING:
+    from meddoc.local.host import HostState
+
 
 class LocalRuntime:
     def __init__(self, settings: LocalSettings) -> None:
         self.settings = settings
         self.connection = connect(settings.database)
+        # Set by `meddoc serve`: its worker host's state, for health.
+        self.host_state: Callable[[], HostState] | None = None
 
     @cached_property
     def blobs(self) -> FileBlobStore:

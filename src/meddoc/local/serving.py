@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import logging
 import sys
+import threading
 from pathlib import Path
 from typing import TextIO
 
@@ -17,6 +18,7 @@ from meddoc.api.auth import Authenticator, BearerToken, NoAuthentication, new_to
 from meddoc.api.service import PageRenderer, ReviewService
 from meddoc.api.views import Accepted
 from meddoc.errors import ConfigurationError
+from meddoc.local.health import runtime_health
 from meddoc.local.host import WorkerHost
 from meddoc.local.resolving import SerialResolver
 from meddoc.local.review_adapters import (
@@ -31,7 +33,9 @@ from meddoc.local.sandbox import Sandbox
 from meddoc.local.server import LOCAL_HOSTS, RECEIPT_HEADER, ReviewServer
 from meddoc.local.settings import LocalSettings
 from meddoc.local.sqlite_review import SqliteReviewStore, SqliteReviewUnitOfWork
+from meddoc.local.stopping import StopRequest
 from meddoc.local.tokens import TokenFile
+from meddoc.local.worker import Prepare
 from meddoc.pipeline.runner import utc_now
 
 SITE_DIR = Path(meddoc.__file__).resolve().parents[2] / "site"
@@ -53,6 +57,7 @@ def review_service(
         unit_of_work=lambda: SqliteReviewUnitOfWork(reviews),
         mode="local",
         pages=pages,
+        runtime_health=lambda: runtime_health(runtime.settings.data_dir, runtime.host_state),
     )
 
 
@@ -129,22 +134,41 @@ def quiet_powertools() -> None:
     logger.propagate = False
 
 
-def serve(settings: LocalSettings, auth: bool = True, out: TextIO = sys.stderr) -> None:
-    token = new_token() if auth else None
-    server, runtime = build_server(settings, token)
-    host = WorkerHost(runtime)
-    owner = host.acquire()
-    if owner:
-        host.start(until_empty=False)
-    print(f"meddoc review site: {server.url}", file=out)
-    if token:
-        print(f"access token (paste it at the login prompt): {token}", file=out)
-    if not owner:
-        print(f"process {host.holder()} runs the workers for {settings.data_dir}", file=out)
-    try:
-        server.serve_forever()
-    finally:
-        server.server_close()
-        if owner:
+def serve(
+    settings: LocalSettings,
+    auth: bool = True,
+    out: TextIO = sys.stderr,
+    prepare: Prepare | None = None,
+    stop: StopRequest | None = None,
+) -> None:
+    """Serve until SIGINT/SIGTERM (or `stop`), supervising the workers from this (main)
+    thread; the HTTP server answers from a thread of its own."""
+    stop = stop or StopRequest()
+    with stop:  # before any worker starts: a signal at any moment stops them all
+        token = new_token() if auth else None
+        server, runtime = build_server(settings, token)
+        host = WorkerHost(settings, prepare)
+        runtime.host_state = host.state
+        answering = threading.Thread(target=server.serve_forever, name="http", daemon=True)
+        try:
+            if host.acquire():
+                host.start(until_empty=False)
+            answering.start()
+            print(f"meddoc review site: {server.url}", file=out, flush=True)
+            if token:
+                print(f"access token (paste it at the login prompt): {token}", file=out)
+            if not host.owner:
+                print(f"process {host.holder()} runs the workers of {settings.data_dir}", file=out)
+            out.flush()
+            while not stop.wait(0.5):
+                if host.owner:
+                    host.supervise()
+                elif host.acquire():
+                    host.start(until_empty=False)
+                    print("the earlier worker host ended: this process runs the workers", file=out)
+        finally:
+            if answering.is_alive():
+                server.shutdown()
+            server.server_close()
             host.stop()
-        host.release()
+            host.release()

@@ -39,6 +39,8 @@ def failure_for(step: str, error: StepError) -> Failure:
         reason = f"{message}; retries ran out in step {step}; reprocess the document later"
     elif kind in _OWN_ERRORS:
         reason = message
+    elif kind == "MemoryError":
+        reason = f"too large to process: ran out of memory in step {step}"
     elif kind in ("States.Timeout", "Sandbox.Timedout"):
         reason = f"step {step} timed out; reprocess the document, or split it if it is large"
     elif kind.startswith(("Lambda.", "States.")):

@@ -9,6 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
+from meddoc.errors import StorageFull
 from meddoc.model import DocumentRecord, ObjectRef
 from meddoc.pipeline import failure
 from meddoc.pipeline.analyze_language import analyze_language
@@ -68,6 +69,8 @@ class Pipeline:
             return validate(
                 job, blobs=self.blobs, store=self.store, limits=self.limits, now=self.now
             )
+        except StorageFull:
+            raise  # not the document's fault: its job is retried when there is room
         except Exception as exc:
             self._fail(job, "validate", exc)
             raise
@@ -96,6 +99,8 @@ class Pipeline:
         for name, step in steps:
             try:
                 job = step(job)
+            except StorageFull:
+                raise  # not the document's fault: its job is retried when there is room
             except Exception as exc:
                 self._fail(job, name, exc)
                 return
