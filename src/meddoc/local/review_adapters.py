@@ -11,11 +11,12 @@ from dataclasses import dataclass
 
 from meddoc.api.views import Accepted, UploadIntent
 from meddoc.errors import DocumentNotFound, InvalidRequest
+from meddoc.limits import Limits
 from meddoc.local.files import FileBlobStore
 from meddoc.local.jobs import JobQueue
 from meddoc.local.settings import UPLOADS
 from meddoc.model import DocumentRecord, ObjectRef
-from meddoc.pipeline.job import PROCESS, REJECT, Job, Limits
+from meddoc.pipeline.job import PROCESS, REJECT, Job
 
 UPLOAD_PATH = "/api/uploads/"
 

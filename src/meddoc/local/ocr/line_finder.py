@@ -37,9 +37,15 @@ class LineFinder:
         """Quadrilaterals (N x 4 x 2, page pixels; top-left, top-right, bottom-right,
         bottom-left of the box as found)."""
         height, width = page.shape[:2]
-        scale = min(1.0, self._config.detect_side / max(height, width))
+        side = self._config.detect_side
+        scale = min(1.0, side / max(height, width))
         if min(height, width) * scale < self._config.detect_min_side:
-            scale = self._config.detect_min_side / min(height, width)
+            # Small print is scaled up by the short side, but never past detect_side**2
+            # pixels: a strip 100 pixels high and 10,000 long would become 5.4 GB of floats.
+            scale = min(
+                self._config.detect_min_side / min(height, width),
+                max(scale, (side * side / (height * width)) ** 0.5),
+            )
         quads = self._detect(page, scale)
         if scale < 1.0 and len(quads) and self._config.tile_text_height > 0:
             text_height = float(np.median(_short_sides(quads))) * scale
