@@ -13,6 +13,7 @@ from pushlib.walk import Found, walk
 
 from meddoc.limits import Limits as MeddocLimits
 from tests.documents import jpeg_bytes, pdf_bytes, png_bytes, tiff_bytes
+from tests.poison import CATALOGUE, Poison
 from tests.uploader.folders import BATCH, UPLOADABLE, write_folder
 
 EXACT = optional.load()
@@ -173,3 +174,16 @@ def test_the_uploadable_set_is_what_the_checks_accept(tmp_path: Path) -> None:
     accepted = {f.relative for f in walk([tmp_path]).found if checker.check(f).ok}
 
     assert accepted == UPLOADABLE | {"copies/visit note 1 (copy).png"}
+
+
+@pytest.mark.parametrize("poison", CATALOGUE, ids=lambda p: p.kind)
+def test_with_meddoc_a_poison_file_is_refused_with_validations_reason_before_upload(
+    tmp_path: Path, poison: Poison
+) -> None:
+    checked = _check(tmp_path, poison.file_name, poison.make(), exact=True)
+
+    if poison.refused:
+        assert poison.reason in checked.reason
+    else:
+        assert checked.ok
+        assert checked.pages_known

@@ -27,7 +27,7 @@ class PageOrientation:
 
     def scores(self, page: np.ndarray) -> dict[int, float]:
         """Probability of each angle the page content is turned clockwise by."""
-        batch = _preprocess(page)[None]
+        batch = preprocess(page)[None]
         logits = np.asarray(self._session.run(None, {self._input: batch})[0], dtype=np.float64)
         row = logits[0]
         if not (np.all(row >= 0) and abs(row.sum() - 1.0) < 1e-3):
@@ -36,7 +36,7 @@ class PageOrientation:
         return {angle: float(p) for angle, p in zip(self._angles, row, strict=True)}
 
 
-def _preprocess(page: np.ndarray) -> np.ndarray:
+def preprocess(page: np.ndarray) -> np.ndarray:
     """Shortest side to 256, centre crop 224, ImageNet normalisation (the model's own
     recipe)."""
     height, width = page.shape[:2]
