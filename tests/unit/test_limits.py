@@ -4,12 +4,15 @@ pass, and the limits are Textract's on both hosts."""
 
 from __future__ import annotations
 
+import contextlib
 import math
 import mmap
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from meddoc.errors import ConfigurationError, InvalidDocument
 from meddoc.limits import MB, Limits, data_size, pixels, render_scale
@@ -182,3 +185,31 @@ def test_reasons_never_quote_the_file() -> None:
     with pytest.raises(InvalidDocument) as refused:
         identify(b"Patient Jane Roe, MRN 12345\n" * 50)
     assert str(refused.value) == "the file is text, not a JPEG, PNG, TIFF or PDF document"
+
+
+SEEDS = [
+    images.png(64, 32, before_idat=images.ztxt_chunk(1 << 20)),
+    images.pillow_jpeg(64, 32),
+    images.progressive_jpeg(20),
+    images.mpo_jpeg(),
+    images.tiff(20, 20, pages=2),
+    pdfs.nested_forms(depth=3, fanout=2),
+]
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    seed=st.sampled_from(SEEDS),
+    cut=st.floats(0.0, 1.0),
+    flips=st.lists(st.tuples(st.floats(0.0, 1.0), st.integers(0, 255)), max_size=4),
+)
+def test_a_damaged_file_is_only_ever_refused_as_invalid(
+    seed: bytes, cut: float, flips: list[tuple[float, int]]
+) -> None:
+    # Malformed headers end in InvalidDocument, never a library error such as
+    # struct.error or ValueError (which would read "unexpected error" to people).
+    data = bytearray(seed[: max(1, round(len(seed) * cut))] if cut < 0.5 else seed)
+    for where, value in flips:
+        data[min(int(where * len(data)), len(data) - 1)] = value
+    with contextlib.suppress(InvalidDocument):
+        identify(bytes(data))

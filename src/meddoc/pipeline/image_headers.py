@@ -128,6 +128,20 @@ def _png_text(kind: bytes, body: memoryview, limits: Limits) -> int:
 
 def jpeg_size(data: bytes, limits: Limits) -> PixelSize:
     """Walk the markers of the first image up to its end (EOI), counting the scans."""
+    try:
+        size, scans, progressive = _jpeg_walk(data)
+    except struct.error as exc:  # a segment cut off by the end of the file
+        raise InvalidDocument("the JPEG image is truncated (no end-of-image marker)") from exc
+    if scans > limits.max_jpeg_scans:
+        kind = "progressive scans" if progressive else "scans"
+        raise InvalidDocument(
+            f"the JPEG is saved in {count(scans)} {kind}; save it as a standard (baseline) "
+            f"JPEG (up to {limits.max_jpeg_scans} scans are accepted)"
+        )
+    return size
+
+
+def _jpeg_walk(data: bytes) -> tuple[PixelSize, int, bool]:
     view = memoryview(data)
     position, size, scans, progressive = 2, None, 0, False
     while True:
@@ -152,13 +166,7 @@ def jpeg_size(data: bytes, limits: Limits) -> PixelSize:
             position = found.start() if found else len(view)
     if size is None or not scans:
         raise InvalidDocument("the JPEG image is corrupt (it holds no image data)")
-    if scans > limits.max_jpeg_scans:
-        kind = "progressive scans" if progressive else "scans"
-        raise InvalidDocument(
-            f"the JPEG is saved in {count(scans)} {kind}; save it as a standard (baseline) "
-            f"JPEG (up to {limits.max_jpeg_scans} scans are accepted)"
-        )
-    return size
+    return size, scans, progressive
 
 
 def _next_marker(data: bytes, position: int) -> int:

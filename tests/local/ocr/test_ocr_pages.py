@@ -15,7 +15,7 @@ from meddoc.limits import Limits
 from meddoc.local.ocr.config import OcrConfig
 from meddoc.local.ocr.line_finder import detect_scale
 from meddoc.local.ocr.orientation import preprocess
-from meddoc.local.ocr.pages import page_images
+from meddoc.local.ocr.pages import _to_bgr, page_images
 from tests.poison import CATALOGUE, Poison, images, pdfs
 
 LIMITS = Limits()
@@ -107,3 +107,14 @@ def test_the_orientation_input_is_one_small_square_whatever_the_page(
 ) -> None:
     page = np.full((*shape, 3), 255, dtype=np.uint8)
     assert preprocess(page).shape == (3, 224, 224)
+
+
+@pytest.mark.parametrize("band_bytes", [300, 1 << 24])
+def test_pixels_come_out_blue_green_red_band_by_band(band_bytes: int) -> None:
+    rows = np.arange(70, dtype=np.uint8)
+    rgb = np.stack([np.tile(rows[:, None], (1, 100)), np.full((70, 100), 7, np.uint8),
+                    np.full((70, 100), 200, np.uint8)], axis=2)  # fmt: skip
+    bgr = _to_bgr(Image.fromarray(rgb, "RGB"), band_bytes)
+    assert np.array_equal(bgr, rgb[:, :, ::-1])
+    grey = _to_bgr(Image.fromarray(rgb[:, :, 0], "L"), band_bytes)
+    assert np.array_equal(grey, np.repeat(rgb[:, :, :1], 3, axis=2))

@@ -19,6 +19,7 @@ from meddoc.pipeline.file_types import PDF, TIFF, FileType, identify
 from meddoc.pipeline.image_headers import PixelSize, check_pixels
 
 IMAGE_FORMATS = {"JPEG", "MPO", "PNG", "TIFF"}  # MPO: a phone's JPEG with a second picture
+_ORIENTATION = 0x0112  # the EXIF tag
 PDF_DPI = 200  # the resolution the shared reference renders use; small print stays legible
 
 
@@ -84,7 +85,13 @@ def _image_pages(data: bytes, file_type: FileType, limits: Limits) -> Iterator[n
             try:
                 image.seek(index)
                 check_pixels(PixelSize(*image.size), limits, _what(number, pages))
-                pixels = _to_bgr(image)
+                pixels = _to_bgr(_upright(image))
+                # Drop Pillow's decoded copy (320 MB at 80 million pixels) before the page
+                # is read: seeking on to the next frame releases it, as does closing.
+                if number < pages:
+                    image.seek(index + 1)
+                else:
+                    image.close()
             except InvalidDocument:
                 raise
             except MemoryError:
@@ -116,11 +123,13 @@ def _undecodable(number: int, pages: int) -> str:
     return f"the image is corrupt ({which})"
 
 
-def _to_bgr(frame: Image.Image) -> np.ndarray:
-    """Upright (EXIF), transparent parts on white paper, 16-bit and palette images
-    brought to 8-bit colour."""
+def _upright(frame: Image.Image) -> Image.Image:
+    """The page upright (EXIF), transparent parts on white paper, 16-bit and palette
+    images brought to 8-bit: grey ("L") or "RGB"."""
     frame.load()
-    upright = ImageOps.exif_transpose(frame)
+    upright = frame
+    if frame.getexif().get(_ORIENTATION, 1) != 1:
+        upright = ImageOps.exif_transpose(frame)
     if upright.mode in ("I;16", "I;16B", "I;16L", "I"):
         upright = Image.fromarray(_to_8_bit(np.asarray(upright)), mode="L")
     if upright.mode in ("RGBA", "LA", "PA") or (
@@ -128,9 +137,26 @@ def _to_bgr(frame: Image.Image) -> np.ndarray:
     ):
         rgba = upright.convert("RGBA")
         paper = Image.new("RGBA", rgba.size, (255, 255, 255, 255))
-        upright = Image.alpha_composite(paper, rgba)
-    rgb = np.asarray(upright.convert("RGB"))
-    return np.ascontiguousarray(rgb[:, :, ::-1])
+        upright = Image.alpha_composite(paper, rgba).convert("RGB")
+    if upright.mode == "1":
+        return upright.convert("L")
+    return upright if upright.mode in ("L", "RGB") else upright.convert("RGB")
+
+
+def _to_bgr(image: Image.Image, band_bytes: int = 16 << 20) -> np.ndarray:
+    """BGR pixels, copied a band of rows at a time: Pillow's tobytes() of a whole page
+    would hold two more page-sized copies (its pieces and their join)."""
+    width, height = image.size
+    pixels = np.empty((height, width, 3), dtype=np.uint8)
+    rows = max(1, band_bytes // (3 * width))
+    grey = image.mode == "L"
+    for top in range(0, height, rows):
+        strip = image.crop((0, top, width, min(top + rows, height)))
+        packed = np.frombuffer(strip.tobytes("raw", "L" if grey else "BGR"), dtype=np.uint8)
+        pixels[top : top + strip.height] = (
+            packed.reshape(strip.height, width, 1) if grey else packed.reshape(-1, width, 3)
+        )
+    return pixels
 
 
 def _to_8_bit(wide: np.ndarray, band: int = 1024) -> np.ndarray:
