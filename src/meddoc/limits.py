@@ -23,7 +23,7 @@ class Limits:
     max_page_inches: float = 40.0  # of a PDF page, each side
     # meddoc's budgets: what one page may cost to decode or render.
     max_page_pixels: int = 80_000_000  # an image page; a PDF page rendered for reading
-    max_jpeg_scans: int = 100  # a progressive JPEG decodes every scan over the whole page
+    max_jpeg_scans: int = 50  # each scan is decoded over the whole page (usual: ~10)
     max_text_chunk_bytes: int = 1 * MB  # one PNG text chunk or profile, expanded (as Pillow)
     max_metadata_bytes: int = 8 * MB  # all of a PNG's text, or of one TIFF page's tags
     max_tiff_tags: int = 1000  # per page (real files carry a few dozen)

@@ -79,7 +79,7 @@ def test_the_catalogue_has_at_least_25_refused_kinds_each_a_small_file() -> None
         (
             images.progressive_jpeg(1_000),
             "the JPEG is saved in 1,000 progressive scans; save it as a standard (baseline) "
-            "JPEG (up to 100 scans are accepted)",
+            "JPEG (up to 50 scans are accepted)",
         ),
         (
             images.png(64, 64, before_idat=images.ztxt_chunk(64 << 20)),
