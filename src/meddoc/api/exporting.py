@@ -7,7 +7,8 @@ import json
 
 from aws_lambda_powertools.event_handler import Response
 
-from meddoc.api.service import Actor, ReviewService
+from meddoc.api.roles import Actor, Permission
+from meddoc.api.service import ReviewService
 from meddoc.api.views import ExportRequest
 from meddoc.errors import InvalidRequest
 from meddoc.exports.csv_export import export_csv
@@ -32,6 +33,9 @@ def export_documents(
     if not ids or len(ids) > MAX_DOCUMENTS:
         raise InvalidRequest(f"export 1 to {MAX_DOCUMENTS} documents at a time")
     phi = request.include_phi or request.include_patient
+    if phi:
+        what = f"{request.format} export including PHI"
+        service.authorize(actor, Permission.EXPORT_PHI, ids, what)
     # JSON carries whole texts, so PHI is masked in it unless asked for; CSV and FHIR
     # leave PHI out by themselves (and need it unmasked to find it in free text).
     masked = request.format == "json" and not phi

@@ -54,10 +54,17 @@ class Pipeline:
     now: Callable[[], datetime] = utc_now
 
     def identify(
-        self, source: ObjectRef, name: str = "", reprocess: bool = False, resume: bool = False
+        self,
+        source: ObjectRef,
+        name: str = "",
+        reprocess: bool = False,
+        resume: bool = False,
+        expected_id: str = "",
     ) -> Job:
         """Validate an upload: its record exists afterwards (RECEIVED, or FAILED)."""
-        job = Job(source=source, name=name, reprocess=reprocess, resume=resume)
+        job = Job(
+            source=source, name=name, reprocess=reprocess, resume=resume, expected_id=expected_id
+        )
         try:
             return validate(
                 job, blobs=self.blobs, store=self.store, limits=self.limits, now=self.now
