@@ -1,7 +1,12 @@
 """A page of an upload as reviewers see it: the page image (JPEG/PNG with EXIF applied,
-a TIFF frame, a PDF page rendered at 200 dpi), turned upright as the OCR read it, with
-PHI boxes painted black. Used by the API on both hosts, so the unredacted original
-never reaches a browser unless PHI was revealed (and that was audited)."""
+a TIFF frame, a PDF page), at most MAX_SIDE pixels on a side, turned upright as the OCR
+read it, with PHI boxes painted black. Used by the API on both hosts, so the unredacted
+original never reaches a browser unless PHI was revealed (and that was audited).
+
+Every render stays within a budget fixed before anything is decoded: images pass the
+header checks of validation (pixels by side and area, JPEG scans, PNG text) and a JPEG is
+decoded at a reduced size; a PDF page passes the drawing-cost checks and is rendered at a
+scale computed from its size, so its bitmap never exceeds MAX_SIDE x MAX_SIDE."""
 
 from __future__ import annotations
 
@@ -9,8 +14,11 @@ import io
 from typing import TYPE_CHECKING
 
 from meddoc.errors import DocumentNotFound, InvalidDocument
+from meddoc.limits import Limits, render_scale
 from meddoc.model import BoundingBox
-from meddoc.pipeline.file_types import PDF, sniff_type
+from meddoc.pipeline.file_types import JPEG, PDF, TIFF, identify, sniff_type
+from meddoc.pipeline.image_headers import PixelSize, check_pixels
+from meddoc.pipeline.pdf_structure import check_page_cost, open_pdf
 
 if TYPE_CHECKING:
     from PIL import Image as PILImage
@@ -21,37 +29,56 @@ JPEG_QUALITY = 85
 REDACTION_MARGIN = 0.002  # of the page; covers the ink just outside a word's box
 
 
-def render_page(data: bytes, number: int, rotation: int, redact: list[BoundingBox]) -> bytes:
+def render_page(
+    data: bytes,
+    number: int,
+    rotation: int,
+    redact: list[BoundingBox],
+    limits: Limits | None = None,
+) -> bytes:
     """JPEG bytes of page `number` (1-based), turned `rotation` degrees clockwise to be
-    upright, with the `redact` boxes (page-relative, upright) blacked out."""
-    image = (
-        _pdf_page(data, number) if sniff_type(data[:1024]) == PDF else _image_page(data, number)
-    )
+    upright, with the `redact` boxes (page-relative, upright) blacked out. Raises
+    InvalidDocument (never a bare library error) for a page that cannot be shown."""
+    limits = limits or Limits()
+    if sniff_type(data[:1024]) == PDF:
+        image = _pdf_page(data, number, limits)
+    else:
+        image = _image_page(data, number, limits)
     if rotation % 360:
         image = image.rotate(-(rotation % 360), expand=True)
-    image.thumbnail((MAX_SIDE, MAX_SIDE))
     _paint(image, redact)
     buffer = io.BytesIO()
     image.convert("RGB").save(buffer, "JPEG", quality=JPEG_QUALITY)
     return buffer.getvalue()
 
 
-def _image_page(data: bytes, number: int) -> PILImage.Image:
-    from PIL import Image, ImageOps, ImageSequence, UnidentifiedImageError
+def _image_page(data: bytes, number: int, limits: Limits) -> PILImage.Image:
+    from PIL import Image, ImageOps
 
+    file_type = identify(data, limits)  # headers only: refuses what would blow up
+    pages = file_type.page_count if file_type.content_type == TIFF else 1
+    if not 1 <= number <= pages:
+        raise DocumentNotFound(f"the document has no page {number}")
     try:
         with Image.open(io.BytesIO(data)) as image:
-            for index, frame in enumerate(ImageSequence.Iterator(image), start=1):
-                if index == number:
-                    return ImageOps.exif_transpose(frame.convert("RGB"))
-    except (UnidentifiedImageError, OSError) as exc:
-        raise InvalidDocument("the image cannot be shown: it is not readable") from exc
-    raise DocumentNotFound(f"the document has no page {number}")
+            image.seek(number - 1)
+            check_pixels(PixelSize(*image.size), limits)
+            if file_type.content_type == JPEG:
+                image.draft("RGB", (MAX_SIDE, MAX_SIDE))  # decoded at 1/2, 1/4 or 1/8 size
+            image.thumbnail((MAX_SIDE, MAX_SIDE))
+            return ImageOps.exif_transpose(image.convert("RGB"))
+    except (InvalidDocument, MemoryError):
+        raise
+    except Exception as exc:  # Pillow's decoders raise many kinds on bad data
+        raise InvalidDocument("the image cannot be shown: it is corrupt") from exc
 
 
-def _pdf_page(data: bytes, number: int) -> PILImage.Image:
+def _pdf_page(data: bytes, number: int, limits: Limits) -> PILImage.Image:
     import pypdfium2 as pdfium  # type: ignore[import-untyped]
 
+    # What the page would cost pdfium (nested drawings, images) is judged first: pdfium
+    # expands the whole page when it loads it, before any render call.
+    check_page_cost(open_pdf(data), number, limits)
     try:
         document = pdfium.PdfDocument(data)
     except pdfium.PdfiumError as exc:
@@ -59,9 +86,15 @@ def _pdf_page(data: bytes, number: int) -> PILImage.Image:
     try:
         if not 1 <= number <= len(document):
             raise DocumentNotFound(f"the document has no page {number}")
+        width, height = document.get_page_size(number - 1)
+        if min(width, height) < 1:
+            raise InvalidDocument(f"the PDF page {number} has no size (its page box is empty)")
+        scale = render_scale(width, height, PDF_DPI, MAX_SIDE, MAX_SIDE * MAX_SIDE)
         page = document[number - 1]
         try:
-            image: PILImage.Image = page.render(scale=PDF_DPI / 72).to_pil()
+            image: PILImage.Image = page.render(scale=scale).to_pil()
+        except (pdfium.PdfiumError, ValueError) as exc:
+            raise InvalidDocument("the PDF page cannot be shown: it cannot be rendered") from exc
         finally:
             page.close()
         return image.convert("RGB")

@@ -19,8 +19,8 @@ from meddoc.aws.events import job_from_event
 from meddoc.aws.review_adapters import S3Uploads, StepFunctionsReprocessor
 from meddoc.aws.settings import ApiKeySettings, ApiSettings
 from meddoc.errors import ConfigurationError, InvalidRequest
+from meddoc.limits import Limits
 from meddoc.model import DocumentRecord, ObjectRef
-from meddoc.pipeline.job import Limits
 from tests.aws.cloud import REGION, UPLOADS
 from tests.workflow.shim import ACCOUNT, definition
 

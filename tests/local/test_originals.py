@@ -16,6 +16,7 @@ import pytest
 from PIL import Image, ImageDraw
 
 from meddoc.api.roles import admin
+from meddoc.limits import Limits
 from meddoc.local.batch import process
 from meddoc.local.database import connect
 from meddoc.local.files import FileBlobStore, content_ref
@@ -27,7 +28,7 @@ from meddoc.local.runtime import LocalRuntime
 from meddoc.local.serving import local_uploads, review_service
 from meddoc.local.settings import UPLOADS, LocalSettings
 from meddoc.model import DocumentRecord, ObjectRef, Status
-from meddoc.pipeline.job import Job, Limits
+from meddoc.pipeline.job import Job
 
 ADMIN = admin("local")
 

@@ -12,6 +12,7 @@ import pytest
 
 from meddoc import serialization
 from meddoc.errors import TextDetectionFailed
+from meddoc.limits import Limits
 from meddoc.model import Document, ObjectRef, Status, TextDetection
 from meddoc.pipeline.artifacts import Artifacts
 from meddoc.pipeline.detect_text import (
@@ -21,7 +22,7 @@ from meddoc.pipeline.detect_text import (
     start_text_detection,
 )
 from meddoc.pipeline.failure import StepError, failure_for
-from meddoc.pipeline.job import Job, Limits, ResultsLayout
+from meddoc.pipeline.job import Job, ResultsLayout
 from meddoc.pipeline.runner import Pipeline
 from meddoc.pipeline.validate import validate
 from meddoc.ports import IndexTerm

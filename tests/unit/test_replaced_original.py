@@ -7,9 +7,10 @@ from __future__ import annotations
 import hashlib
 from datetime import UTC, datetime
 
+from meddoc.limits import Limits
 from meddoc.model import ObjectRef, Status
 from meddoc.pipeline import records
-from meddoc.pipeline.job import PROCESS, REJECT, Job, Limits
+from meddoc.pipeline.job import PROCESS, REJECT, Job
 from meddoc.pipeline.validate import validate
 from tests.documents import png_bytes
 from tests.fakes import FakeBlobStore, FakeDocumentStore

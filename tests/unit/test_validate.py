@@ -9,8 +9,9 @@ from datetime import UTC, datetime
 import pytest
 
 from meddoc.errors import DocumentNotFound
+from meddoc.limits import Limits
 from meddoc.model import ObjectRef, Status
-from meddoc.pipeline.job import PROCESS, REJECT, SKIP, Job, Limits
+from meddoc.pipeline.job import PROCESS, REJECT, SKIP, Job
 from meddoc.pipeline.validate import validate
 from tests.documents import jpeg_bytes, pdf_bytes, png_bytes, tiff_bytes
 from tests.fakes import FakeBlobStore, FakeDocumentStore

@@ -25,6 +25,7 @@ from pushlib.cli import main
 from meddoc.aws.dynamodb_store import DynamoDocumentStore
 from meddoc.model import DocumentRecord, Failure, ObjectRef, Status
 from tests.aws.cloud import REGION, TABLE, UPLOADS, create_table
+from tests.poison import write_all
 from tests.uploader.folders import BATCH, REJECTED, UPLOADABLE, sha256, write_folder
 
 
@@ -340,3 +341,21 @@ def test_the_analyses_priced_can_be_chosen_on_the_command_line(cloud: None, push
     assert "optional analyses as chosen on the command line" in push.output
     with pytest.raises(SystemExit):
         main([str(push.folder), "--dry-run", "--analyses", "everything"])
+
+
+def test_a_dry_run_lists_each_poison_file_with_the_reason_the_pipeline_would_give(
+    cloud: None, push: Push, tmp_path: Path
+) -> None:
+    written = write_all(tmp_path / "poison")
+
+    code, _ = push("--dry-run", folder=tmp_path / "poison")
+
+    assert code == 1
+    assert objects() == {}
+    for path, poison in written.items():
+        if poison.refused:
+            assert f"rejected {path.name}: " in push.output
+            line = push.output.split(f"rejected {path.name}: ", 1)[1].split("\n", 1)[0]
+            assert poison.reason in line
+    good = sum(not p.refused for p in written.values())
+    assert f"dry run: {good} files" in push.output

@@ -11,7 +11,9 @@ from pushlib import optional
 from pushlib.checks import JPEG, PDF, PNG, TIFF, Checker, Limits
 from pushlib.walk import Found, walk
 
+from meddoc.limits import Limits as MeddocLimits
 from tests.documents import jpeg_bytes, pdf_bytes, png_bytes, tiff_bytes
+from tests.poison import CATALOGUE, Poison
 from tests.uploader.folders import BATCH, UPLOADABLE, write_folder
 
 EXACT = optional.load()
@@ -86,7 +88,7 @@ def test_two_roots_keep_their_names_apart(tmp_path: Path) -> None:
     assert [f.relative for f in walked.found] == ["clinic a/x.png", "clinic b/x.png"]
 
 
-def _check(tmp_path: Path, name: str, data: bytes, exact: bool, limits: Limits | None = None):  # type: ignore[no-untyped-def]
+def _check(tmp_path: Path, name: str, data: bytes, exact: bool, limits: object = None):  # type: ignore[no-untyped-def]
     path = tmp_path / name
     path.write_bytes(data)
     checker = Checker(EXACT if exact else None, limits)
@@ -141,7 +143,8 @@ def test_without_meddoc_pages_are_assumed_and_truncation_is_left_to_the_pipeline
 
 @pytest.mark.parametrize("exact", [True, False], ids=["meddoc", "fallback"])
 def test_the_pipeline_limits_are_applied_before_upload(tmp_path: Path, exact: bool) -> None:
-    limits = Limits(max_image_bytes=200, max_document_bytes=100_000, max_pages=2)
+    shape = {"max_image_bytes": 200, "max_document_bytes": 100_000, "max_pages": 2}
+    limits = MeddocLimits(**shape) if exact else Limits(**shape)
     image = _check(tmp_path, "big.png", png_bytes(120, 120, "big"), exact, limits)
     too_big = _check(tmp_path, "huge.pdf", b"%PDF-" + b"0" * 100_000, exact, limits)
 
@@ -153,12 +156,10 @@ def test_the_pipeline_limits_are_applied_before_upload(tmp_path: Path, exact: bo
 
 
 def test_meddoc_limits_are_the_pipelines_own() -> None:
-    from meddoc.pipeline.job import Limits as PipelineLimits
-
     assert EXACT is not None
-    assert Checker(EXACT).limits == PipelineLimits()
+    assert Checker(EXACT).limits == MeddocLimits()
     fallback = Checker(None).limits
-    pipeline = PipelineLimits()
+    pipeline = MeddocLimits()
     assert (fallback.max_image_bytes, fallback.max_document_bytes, fallback.max_pages) == (
         pipeline.max_image_bytes,
         pipeline.max_document_bytes,
@@ -173,3 +174,16 @@ def test_the_uploadable_set_is_what_the_checks_accept(tmp_path: Path) -> None:
     accepted = {f.relative for f in walk([tmp_path]).found if checker.check(f).ok}
 
     assert accepted == UPLOADABLE | {"copies/visit note 1 (copy).png"}
+
+
+@pytest.mark.parametrize("poison", CATALOGUE, ids=lambda p: p.kind)
+def test_with_meddoc_a_poison_file_is_refused_with_validations_reason_before_upload(
+    tmp_path: Path, poison: Poison
+) -> None:
+    checked = _check(tmp_path, poison.file_name, poison.make(), exact=True)
+
+    if poison.refused:
+        assert poison.reason in checked.reason
+    else:
+        assert checked.ok
+        assert checked.pages_known

@@ -1,12 +1,15 @@
 """What each file really is, judged from its bytes: content hash, type and pages, and
 whether the pipeline would refuse it (then it is not uploaded, and the reason says why).
-meddoc's own checks when it is importable; a small built-in one otherwise."""
+meddoc's own checks and limits when it is importable (the very function validation and
+the engines call, so a file the uploader sends is a file the pipeline accepts); a small
+built-in check of type, size and page limits otherwise."""
 
 from __future__ import annotations
 
 import hashlib
 import mmap
 from dataclasses import dataclass
+from typing import Any
 
 from pushlib.optional import Package
 from pushlib.walk import Found
@@ -19,8 +22,9 @@ MB = 1024 * 1024
 
 @dataclass(frozen=True, slots=True)
 class Limits:
-    """Amazon Textract's limits as the pipeline applies them (meddoc.pipeline.job.Limits
-    replaces these when meddoc is importable)."""
+    """Amazon Textract's limits as the pipeline applies them, for the built-in check
+    (meddoc.limits.Limits, with all of meddoc's budgets, replaces these when meddoc is
+    importable)."""
 
     max_image_bytes: int = 10 * MB
     max_document_bytes: int = 500 * MB
@@ -48,7 +52,8 @@ class Checked:
 
 
 class Checker:
-    def __init__(self, package: Package | None, limits: Limits | None = None) -> None:
+    def __init__(self, package: Package | None, limits: Any = None) -> None:
+        """`limits`: meddoc.limits.Limits with meddoc, this module's Limits without it."""
         self.package = package
         self.limits = limits or (package.limits if package else Limits())
 
@@ -74,20 +79,20 @@ class Checker:
         ):
             sha256, md5 = _digests(data)
             if self.package is not None:
-                kind, pages, known, reason = self._identify(data, found)
+                kind, pages, known, reason = self._identify(data)
             else:
                 kind, pages, known, reason = _sniff(data[:1024])
         checked = Checked(found, size, sha256, md5, kind, pages, known, reason)
-        if not reason:
+        if not reason and not (self.package and known):  # meddoc applied every limit
             reason = limit_reason(checked, self.limits)
             checked = Checked(found, size, sha256, md5, kind, pages, known, reason)
         return checked
 
-    def _identify(self, data: mmap.mmap, found: Found) -> tuple[str, int, bool, str]:
+    def _identify(self, data: mmap.mmap) -> tuple[str, int, bool, str]:
         assert self.package is not None
         file_types = self.package.file_types
         try:
-            file_type = file_types.identify(data, found.path.name)
+            file_type = file_types.identify(data, self.limits)
         except self.package.invalid_document as exc:
             return "", 0, True, str(exc)
         except Exception:
@@ -98,7 +103,7 @@ class Checker:
 
 
 def limit_reason(checked: Checked, limits: Limits) -> str:
-    """The pipeline's size and page limits (the same rules as its validate step)."""
+    """The built-in check's size and page limits (the pipeline's rules on bytes)."""
     # A TIFF of unknown page count may be multi-page: only the pipeline can tell.
     single = not checked.multi_page and checked.pages_known
     if single and checked.size > limits.max_image_bytes:

@@ -18,7 +18,7 @@ CHECKOUT = Path(__file__).resolve().parents[2]
 class Package:
     file_types: ModuleType  # meddoc.pipeline.file_types
     invalid_document: type[Exception]  # meddoc.errors.InvalidDocument
-    limits: Any  # meddoc.pipeline.job.Limits()
+    limits: Any  # meddoc.limits.Limits()
     pricing: ModuleType | None  # meddoc.pricing.estimate
 
 
@@ -33,8 +33,8 @@ def load() -> Package | None:
             sys.path.append(str(src))  # after site-packages: an installed meddoc wins
     try:
         from meddoc.errors import InvalidDocument
+        from meddoc.limits import Limits
         from meddoc.pipeline import file_types
-        from meddoc.pipeline.job import Limits
     except Exception:  # an old Python or a broken install: use the built-in check
         return None
     try:

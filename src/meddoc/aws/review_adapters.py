@@ -12,8 +12,8 @@ from typing import Any
 from meddoc.api.views import UploadIntent
 from meddoc.aws.clients import service_errors
 from meddoc.errors import InvalidRequest, ServiceRejected
+from meddoc.limits import Limits
 from meddoc.model import DocumentRecord, ObjectRef
-from meddoc.pipeline.job import Limits
 
 UPLOAD_PREFIX = "uploads/"
 MAX_NAME_BYTES = 255

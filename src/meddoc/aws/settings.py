@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 from meddoc.aws.comprehend_medical import MedicalOptions
 from meddoc.errors import ConfigurationError
-from meddoc.pipeline.job import Limits
+from meddoc.limits import Limits
 
 _TRUE = {"true", "1", "yes", "on"}
 _FALSE = {"false", "0", "no", "off", ""}

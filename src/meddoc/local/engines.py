@@ -6,6 +6,7 @@ from __future__ import annotations
 from functools import cached_property
 from typing import TYPE_CHECKING
 
+from meddoc.limits import Limits
 from meddoc.local.files import FileBlobStore
 from meddoc.model import Language, LanguageAnalysis, MedicalAnalysis, ObjectRef, TextDetection
 from meddoc.ports import ResponseLog
@@ -20,16 +21,19 @@ if TYPE_CHECKING:
 class OfflineTextDetector:
     """Reads every supported type itself (renders PDF pages, splits TIFF frames)."""
 
-    def __init__(self, blobs: FileBlobStore, threads: int = 1) -> None:
+    def __init__(
+        self, blobs: FileBlobStore, threads: int = 1, limits: Limits | None = None
+    ) -> None:
         self.blobs = blobs
         self.threads = threads
+        self.limits = limits or Limits()  # the pipeline's, so validation and OCR agree
 
     @cached_property
     def engine(self) -> OcrEngine:
         from meddoc.local.ocr.config import OcrConfig
         from meddoc.local.ocr.engine import OcrEngine
 
-        return OcrEngine(OcrConfig(threads=self.threads))
+        return OcrEngine(OcrConfig(threads=self.threads, limits=self.limits))
 
     def detect(self, ref: ObjectRef, content_type: str, log: ResponseLog) -> TextDetection:
         return self.engine.read_document(self.blobs.read(ref))

@@ -14,6 +14,7 @@ from typing import BinaryIO
 
 from meddoc.api.views import Accepted, UploadIntent
 from meddoc.errors import DocumentNotFound, InvalidDocument, InvalidRequest, ServiceUnavailable
+from meddoc.limits import Limits
 from meddoc.local.files import FileBlobStore, Original, is_content_ref
 from meddoc.local.jobs import JobQueue
 from meddoc.local.runtime import LocalRuntime
@@ -21,7 +22,7 @@ from meddoc.local.sandbox import Busy, Overrun, Sandbox
 from meddoc.local.settings import UPLOADS, LocalSettings
 from meddoc.model import BoundingBox, DocumentRecord, ObjectRef
 from meddoc.page_images import render_page
-from meddoc.pipeline.job import PROCESS, REJECT, Job, Limits
+from meddoc.pipeline.job import PROCESS, REJECT, Job
 
 UPLOAD_PATH = "/api/uploads/"
 RENDER_SECONDS = 60.0  # a page image that takes longer is refused ("too large to show")

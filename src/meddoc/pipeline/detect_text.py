@@ -7,10 +7,11 @@ from collections.abc import Callable
 from datetime import datetime
 
 from meddoc.errors import TextDetectionFailed
+from meddoc.limits import Limits
 from meddoc.model import TextDetection
 from meddoc.pipeline import records
 from meddoc.pipeline.artifacts import Artifacts
-from meddoc.pipeline.job import OCR, Job, Limits
+from meddoc.pipeline.job import OCR, Job
 from meddoc.ports import AsyncTextDetector, DocumentStore, ResponseLog, TextDetector
 
 STEP = "detect_text"

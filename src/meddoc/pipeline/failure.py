@@ -9,9 +9,10 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from meddoc import errors
+from meddoc.limits import Limits
 from meddoc.model import Failure
 from meddoc.pipeline import records
-from meddoc.pipeline.job import Job, Limits
+from meddoc.pipeline.job import Job
 from meddoc.pipeline.validate import validate
 from meddoc.ports import BlobStore, DocumentStore
 

@@ -47,16 +47,6 @@ class Job:
 
 
 @dataclass(frozen=True, slots=True)
-class Limits:
-    """Amazon Textract's limits, applied on both hosts so a document behaves the same."""
-
-    max_image_bytes: int = 10 * 1024 * 1024  # synchronous single-page images
-    max_document_bytes: int = 500 * 1024 * 1024  # asynchronous PDF/TIFF
-    max_pages: int = 3000
-    max_polls: int = 720  # asynchronous detection gives up after this many polls
-
-
-@dataclass(frozen=True, slots=True)
 class ResultsLayout:
     """Where a document's results live: everything under documents/<id>/, so deleting a
     document is deleting one prefix."""

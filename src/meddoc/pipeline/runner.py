@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from meddoc.errors import StorageFull
+from meddoc.limits import Limits
 from meddoc.model import DocumentRecord, ObjectRef
 from meddoc.pipeline import failure
 from meddoc.pipeline.analyze_language import analyze_language
@@ -17,7 +18,7 @@ from meddoc.pipeline.analyze_medical import analyze_medical
 from meddoc.pipeline.analyze_text import analyze_text
 from meddoc.pipeline.artifacts import Artifacts
 from meddoc.pipeline.detect_text import detect_text
-from meddoc.pipeline.job import PROCESS, Job, Limits
+from meddoc.pipeline.job import PROCESS, Job
 from meddoc.pipeline.store import store_document
 from meddoc.pipeline.validate import validate
 from meddoc.ports import (

@@ -9,10 +9,11 @@ from collections.abc import Callable
 from datetime import datetime
 
 from meddoc.errors import InvalidDocument
+from meddoc.limits import Limits, megabytes
 from meddoc.model import DocumentRecord, Failure, ObjectRef, Status
 from meddoc.pipeline import records
 from meddoc.pipeline.file_types import FileType, identify
-from meddoc.pipeline.job import PROCESS, REJECT, SKIP, Job, Limits
+from meddoc.pipeline.job import PROCESS, REJECT, SKIP, Job
 from meddoc.ports import BlobStore, DocumentStore
 
 STEP = "validate"
@@ -33,8 +34,8 @@ def validate(
     if size > limits.max_document_bytes:
         digest = _stream_digest(blobs, job.source)
         reason = (
-            f"the file is {_megabytes(size)}; the largest document accepted is "
-            f"{_megabytes(limits.max_document_bytes)}"
+            f"the file is {megabytes(size)}; the largest document accepted is "
+            f"{megabytes(limits.max_document_bytes)}"
         )
         return _reject(job, digest, name, size, "", 0, reason, store, now())
     data = blobs.read(job.source)
@@ -42,8 +43,7 @@ def validate(
     if job.expected_id and digest != job.expected_id:
         return _replaced(job, digest, store, now())
     try:
-        file_type = identify(data, name)
-        _check_limits(file_type, size, limits)
+        file_type = identify(data, limits)
     except InvalidDocument as exc:
         return _reject(job, digest, name, size, "", 0, str(exc), store, now())
     record = _new_record(job, digest, name, size, file_type, now())
@@ -133,25 +133,8 @@ def _new_record(
     )
 
 
-def _check_limits(file_type: FileType, size: int, limits: Limits) -> None:
-    if not file_type.multi_page and size > limits.max_image_bytes:
-        raise InvalidDocument(
-            f"the image is {_megabytes(size)}; single images are accepted up to "
-            f"{_megabytes(limits.max_image_bytes)} (scan at a lower resolution, or as PDF)"
-        )
-    if file_type.page_count > limits.max_pages:
-        raise InvalidDocument(
-            f"the document has {file_type.page_count} pages; the most accepted is "
-            f"{limits.max_pages} (split it into smaller files)"
-        )
-
-
 def _stream_digest(blobs: BlobStore, ref: ObjectRef) -> str:
     digest = hashlib.sha256()
     for chunk in blobs.read_chunks(ref):
         digest.update(chunk)
     return digest.hexdigest()
-
-
-def _megabytes(size: int) -> str:
-    return f"{size / (1024 * 1024):.1f} MB"

@@ -18,6 +18,7 @@ from meddoc.local.ocr.line_finder import trim_to_ink
 from meddoc.local.ocr.words import LineBox
 from meddoc.model import ObjectRef, Page, TextDetection, Word
 from meddoc.serialization import dumps, loads
+from tests.poison import BY_KIND
 
 pytestmark = pytest.mark.slow
 
@@ -271,3 +272,28 @@ def test_given_a_crop_with_blank_bands_then_trimming_keeps_the_ink_and_moves_the
     assert pixels.shape[:2] == (20, 300)
     assert moved.corners.tolist() == [[0, 40], [300, 40], [300, 60], [0, 60]]
     assert trim_to_ink(pixels, moved) is None  # nothing left to trim
+
+
+@pytest.mark.parametrize(
+    "kind", ["png-tall", "pdf-nested-forms", "jpeg-scans", "png-text-bomb", "pdf-huge-page"]
+)
+def test_given_a_poison_file_handed_straight_to_the_engine_then_validations_reason(
+    engine: OcrEngine, kind: str
+) -> None:
+    poison = BY_KIND[kind]
+    with pytest.raises(InvalidDocument) as refused:
+        engine.read_document(poison.make())
+    assert poison.reason in str(refused.value)
+
+
+def test_given_pixels_over_the_limits_then_the_page_is_refused_before_any_resize(
+    engine: OcrEngine,
+) -> None:
+    with pytest.raises(InvalidDocument, match="the page is 10,001 x 100 pixels"):
+        engine.read_page(np.full((100, 10_001, 3), 255, dtype=np.uint8))
+
+
+def test_given_a_long_thin_strip_then_it_is_read_at_a_bounded_scale(engine: OcrEngine) -> None:
+    # 100 x 10,000 pixels: scaled up by its short side to 736 it would be 5.4 GB of floats.
+    page = engine.read_page(np.full((100, 10_000, 3), 255, dtype=np.uint8))
+    assert (page.width, page.height, page.lines) == (10_000, 100, [])

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
 
 from meddoc.errors import ConfigurationError
+from meddoc.limits import Limits
 
 
 class Recognition(StrEnum):
@@ -34,8 +35,7 @@ class OcrConfig:
     orientation: bool = True  # turn pages upright (0/90/180/270) before reading
     orientation_threshold: float = 0.6  # only turn when the model is this sure (max ~0.93)
     space_gap: float = 1.2  # a gap between characters wider than this x line height is a space
-    max_pages: int = 500
-    max_pixels: int = 80_000_000  # per page; larger images are refused, not read
+    limits: Limits = field(default_factory=Limits)  # the shared ones: pages, pixels, budgets
 
     def __post_init__(self) -> None:
         problems: list[str] = []
@@ -57,7 +57,5 @@ class OcrConfig:
             problems.append("detect_side must be >= 320 and detect_min_side >= 32")
         if self.unclip_ratio <= 0 or self.space_gap <= 0 or self.tile_text_height < 0:
             problems.append("unclip_ratio and space_gap must be > 0, tile_text_height >= 0")
-        if self.max_pages < 1 or self.max_pixels < 1:
-            problems.append("max_pages and max_pixels must be positive")
         if problems:
             raise ConfigurationError("invalid OCR settings: " + "; ".join(problems))

@@ -20,6 +20,7 @@ from meddoc.local.ocr.reading_order import in_reading_order
 from meddoc.local.ocr.recognizer import LineReading, Recognizer
 from meddoc.local.ocr.words import LineBox, WordSpan, build_line
 from meddoc.model import Engine, Line, Page, TextDetection
+from meddoc.pipeline.image_headers import PixelSize, check_pixels
 
 
 class OcrEngine:
@@ -52,9 +53,12 @@ class OcrEngine:
         return TextDetection(pages=pages, engine=self.engine)
 
     def pages(self, data: bytes) -> Iterator[np.ndarray]:
-        return page_images(data, self.config.max_pages, self.config.max_pixels)
+        return page_images(data, self.config.limits)
 
     def read_page(self, pixels: np.ndarray, number: int = 1) -> Page:
+        """One page's pixels (BGR); InvalidDocument when over the limits, before any
+        resize (a page handed in directly has not been through `pages`)."""
+        check_pixels(PixelSize(pixels.shape[1], pixels.shape[0]), self.config.limits, "the page")
         turned = self._rotation(pixels)  # how far the content is turned clockwise
         upright = turn_upright(pixels, turned)
         height, width = upright.shape[:2]

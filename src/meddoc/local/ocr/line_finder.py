@@ -37,9 +37,7 @@ class LineFinder:
         """Quadrilaterals (N x 4 x 2, page pixels; top-left, top-right, bottom-right,
         bottom-left of the box as found)."""
         height, width = page.shape[:2]
-        scale = min(1.0, self._config.detect_side / max(height, width))
-        if min(height, width) * scale < self._config.detect_min_side:
-            scale = self._config.detect_min_side / min(height, width)
+        scale = detect_scale(height, width, self._config)
         quads = self._detect(page, scale)
         if scale < 1.0 and len(quads) and self._config.tile_text_height > 0:
             text_height = float(np.median(_short_sides(quads))) * scale
@@ -78,6 +76,21 @@ class LineFinder:
         if not found:
             return np.zeros((0, 4, 2), dtype=np.float32)
         return _join_cut_boxes(np.concatenate(found))
+
+
+def detect_scale(height: int, width: int, config: OcrConfig) -> float:
+    """The scale the detector sees a page at: its longest side down to detect_side, or its
+    shortest side up to detect_min_side for small pages, but never past detect_side**2
+    pixels (the largest page it sees otherwise): scaled up whole by its short side, a
+    strip 100 pixels high and 400,000 long would take 26 GB."""
+    side = config.detect_side
+    scale = min(1.0, side / max(height, width))
+    if min(height, width) * scale < config.detect_min_side:
+        scale = min(
+            config.detect_min_side / min(height, width),
+            max(scale, (side * side / (height * width)) ** 0.5),
+        )
+    return scale
 
 
 def _tile_starts(length: int, side: int, overlap: int) -> list[int]:
