@@ -255,6 +255,7 @@ def test_the_api_function_may_do_only_what_the_review_service_needs() -> None:
         "dynamodb:BatchGetItem",
         "dynamodb:BatchWriteItem",
         "s3:GetObject",
+        "s3:GetObjectVersion",
         "s3:DeleteObject",
         "s3:ListBucket",
         "s3:PutObject",

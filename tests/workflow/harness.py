@@ -75,23 +75,31 @@ def services(cloud: None) -> Iterator[Services]:
         stub.deactivate()
 
 
-def upload_event(key: str) -> dict[str, Any]:
-    """An S3 "Object Created" event as EventBridge delivers it (key URL-encoded)."""
+def upload_event(key: str, version: str = "") -> dict[str, Any]:
+    """An S3 "Object Created" event as EventBridge delivers it (key URL-encoded; the
+    version id when the bucket is versioned)."""
     event: dict[str, Any] = json.loads((ROOT / "events" / "validate.json").read_text())
     event["detail"]["bucket"]["name"] = UPLOADS
     event["detail"]["object"]["key"] = quote_plus(key, safe="/")
+    if version:
+        event["detail"]["object"]["version-id"] = version
     return event
 
 
 def execute(key: str, data: bytes) -> dict[str, Any]:
-    boto3.client("s3", region_name=REGION).put_object(Bucket=UPLOADS, Key=key, Body=data)
+    """Upload, then run the workflow on the event of that upload."""
+    put = boto3.client("s3", region_name=REGION).put_object(Bucket=UPLOADS, Key=key, Body=data)
+    return run_workflow(upload_event(key, put.get("VersionId", "")))
+
+
+def run_workflow(event: dict[str, Any]) -> dict[str, Any]:
     sfn = boto3.client("stepfunctions", region_name=REGION)
     machine = sfn.create_state_machine(
         name=f"pipeline-{time.monotonic_ns()}",
         definition=definition(),
         roleArn="arn:aws:iam::123456789012:role/pipeline",
     )["stateMachineArn"]
-    execution = sfn.start_execution(stateMachineArn=machine, input=json.dumps(upload_event(key)))
+    execution = sfn.start_execution(stateMachineArn=machine, input=json.dumps(event))
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
         described = sfn.describe_execution(executionArn=execution["executionArn"])
