@@ -69,10 +69,13 @@ def _existing(job: Job, store: DocumentStore, now: datetime) -> Job:
         or (job.resume and existing.status == Status.PROCESSING)
     )
     if again:
-        restarted = store.update(job.document_id, records.restart(now))
-        job.action = PROCESS
-        job.attempt = restarted.attempts
-        return job
+        restart = records.restart(now, seen=existing)
+        restarted = store.update(job.document_id, restart)
+        if restart.won:
+            job.action = PROCESS
+            job.attempt = restarted.attempts
+            return job
+        existing = restarted  # another event of the same burst restarted it first
     job.action = SKIP
     job.attempt = existing.attempts
     job.reason = f"the same file is already {existing.status.lower()}"
