@@ -17,13 +17,15 @@ import pytest
 from botocore.stub import Stubber
 
 from meddoc import serialization
-from meddoc.aws import clients, wiring
+from meddoc.api.service import ReviewService
+from meddoc.aws import api_wiring, clients, wiring
 from meddoc.aws.comprehend import ComprehendAnalyzer, ComprehendLanguageDetector
 from meddoc.aws.comprehend_medical import ComprehendMedicalAnalyzer
+from meddoc.aws.settings import ApiSettings
 from meddoc.aws.textract import TextractAsyncDetector, TextractDetector
 from meddoc.aws.translate import AmazonTranslator
 from meddoc.model import Document, DocumentRecord
-from tests.aws.cloud import REGION, RESULTS, TABLE, UPLOADS
+from tests.aws.cloud import REGION, RESULTS, TABLE, UPLOADS, lambda_environment
 from tests.workflow.shim import definition, handlers_in_process, load_handlers
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -107,6 +109,17 @@ def run_workflow(event: dict[str, Any]) -> dict[str, Any]:
             return described
         time.sleep(0.2)
     raise AssertionError("the workflow did not finish within 120 s")
+
+
+def review_service() -> ReviewService:
+    """The review service as the API Lambda wires it (what the site's requests reach)."""
+    environ = {
+        **lambda_environment(),
+        "UPLOAD_BUCKET": UPLOADS,
+        "STATE_MACHINE_ARN": f"arn:aws:states:{REGION}:123456789012:stateMachine:pipeline",
+        "AWS_REGION": REGION,
+    }
+    return api_wiring.review_service(ApiSettings.from_environ(environ))
 
 
 def stored_record(document_id: str) -> DocumentRecord:

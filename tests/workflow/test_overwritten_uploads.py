@@ -10,30 +10,25 @@ import json
 import boto3
 import pytest
 
-from meddoc.api.service import Actor, ReviewService
-from meddoc.aws.api_wiring import review_service
-from meddoc.aws.settings import ApiSettings
+from meddoc.api.service import Actor
 from meddoc.exports.textract_json import to_textract_json
 from meddoc.model import Engine, Status, TextDetection
 from meddoc.page_images import render_page
-from tests.aws.cloud import REGION, UPLOADS, lambda_environment
+from tests.aws.cloud import REGION, UPLOADS
 from tests.documents import png_bytes
 from tests.fakes import page_of
-from tests.workflow.harness import Services, execute, stored_record, stub_comprehend, stub_medical
+from tests.workflow.harness import (
+    Services,
+    execute,
+    review_service,
+    stored_record,
+    stub_comprehend,
+    stub_medical,
+)
 
 pytestmark = pytest.mark.xdist_group("workflow")
 KEY = "scans/scan001.png"  # a scanner that reuses its file names
 REVIEWER = Actor("reviewer@example.org")
-
-
-def service() -> ReviewService:
-    environ = {
-        **lambda_environment(),
-        "UPLOAD_BUCKET": UPLOADS,
-        "STATE_MACHINE_ARN": "arn:aws:states:us-east-1:123456789012:stateMachine:pipeline",
-        "AWS_REGION": REGION,
-    }
-    return review_service(ApiSettings.from_environ(environ))
 
 
 def process(services: Services, data: bytes, text: str) -> str:
@@ -58,7 +53,7 @@ def test_an_overwritten_key_leaves_each_document_its_own_pages_and_delete_its_ow
     assert [r.status for r in records] == [Status.DONE, Status.DONE]
     assert records[0].source.key == records[1].source.key == KEY
     assert records[0].source.version != records[1].source.version
-    reviews = service()
+    reviews = review_service()
     for document_id, data in ((a, first), (b, second)):
         image = reviews.page_image(document_id, 1, REVIEWER, reveal=True)
         assert image.body == render_page(data, 1, 0, [])

@@ -40,7 +40,14 @@ from meddoc.pipeline import records
 from meddoc.pipeline.job import ResultsLayout
 from meddoc.pipeline.store import index_terms, searchable_text
 from meddoc.pipeline.stuck import unsettled
-from meddoc.ports import BlobStore, DocumentQuery, DocumentStore, ReviewStore
+from meddoc.ports import (
+    BlobStore,
+    DocumentQuery,
+    DocumentStore,
+    ReviewStore,
+    Tombstone,
+    Tombstones,
+)
 from meddoc.privacy import mask_audit, mask_document, mask_entities, phi_boxes
 from meddoc.review import check_correction, keep_details, reviewed_document, reviewed_view
 
@@ -87,6 +94,7 @@ class ReviewService:
     originals: Uploads
     now: Callable[[], datetime]
     mode: str = "local"
+    tombstones: Tombstones | None = None
 
     # --- reading ------------------------------------------------------------------------
 
@@ -277,8 +285,12 @@ class ReviewService:
 
     def delete(self, document_id: str, actor: Actor) -> Deleted:
         """Everything about the document goes (original, results, record, index, audit
-        and corrections); one content-free event records that it was deleted."""
+        and corrections); one content-free event records that it was deleted. The
+        tombstone comes first: a step still working on the document stops at its next
+        write and removes what it wrote (meddoc.pipeline.deletion)."""
         record = self._record(document_id)
+        if self.tombstones is not None:
+            self.tombstones.bury(Tombstone(document_id, record.attempts, self.now()))
         objects = self.originals.delete_original(record)
         objects += self.blobs.delete_prefix(self.layout.bucket, self.layout.prefix(document_id))
         self.reviews.delete(document_id)

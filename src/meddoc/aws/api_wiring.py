@@ -18,6 +18,7 @@ from meddoc.api.service import ReviewService
 from meddoc.aws.clients import SDK_CONFIG, client, resource
 from meddoc.aws.dynamodb_review import DynamoReviewStore
 from meddoc.aws.dynamodb_store import DynamoDocumentStore
+from meddoc.aws.dynamodb_tombstones import DynamoTombstones
 from meddoc.aws.review_adapters import S3Uploads, StepFunctionsReprocessor
 from meddoc.aws.s3_blobs import S3BlobStore
 from meddoc.aws.settings import ApiSettings
@@ -52,6 +53,7 @@ def review_service(settings: ApiSettings) -> ReviewService:
         originals=uploads,
         now=utc_now,
         mode="aws",
+        tombstones=DynamoTombstones(settings.aws.table_name, dynamodb),
     )
 
 

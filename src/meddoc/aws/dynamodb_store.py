@@ -92,13 +92,14 @@ class DynamoDocumentStore:
 
     def index(self, document_id: str, terms: Iterable[IndexTerm], text: str = "") -> None:
         """Terms only: DynamoDB has no free-text search, so on AWS text queries are
-        answered from the entity terms (the full text stays in the results bucket)."""
-        record = self.get(document_id)
-        if record is None:
-            raise DocumentNotFound(f"no document {document_id}")
+        answered from the entity terms (the full text stays in the results bucket). No
+        terms clears the index, also of a record deleted meanwhile."""
         wanted = {_term_sk(t): t for t in terms}
+        record = self.get(document_id) if wanted else None
+        if wanted and record is None:
+            raise DocumentNotFound(f"no document {document_id}")
+        created = serialization.to_dict(record.created_at) if record else ""
         existing = set(self._term_keys(document_id))
-        created = serialization.to_dict(record.created_at)
         with service_errors("Amazon DynamoDB"), self.table.batch_writer() as batch:
             for sk in existing - wanted.keys():
                 batch.delete_item(Key={"pk": f"DOC#{document_id}", "sk": sk})

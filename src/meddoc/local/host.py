@@ -17,7 +17,7 @@ from meddoc.local.runtime import LocalRuntime
 from meddoc.local.sqlite_review import SqliteReviewStore
 from meddoc.local.worker import work, worker_process
 from meddoc.pipeline.runner import utc_now
-from meddoc.pipeline.stuck import fail_stuck
+from meddoc.pipeline.stuck import fail_stuck, sweep_tombstones
 
 
 class WorkerHost:
@@ -57,6 +57,7 @@ class WorkerHost:
             timedelta(minutes=self.settings.stuck_after_minutes),
             keep=self.queue.pending_documents(),
         )
+        sweep_tombstones(self.runtime.deletions, utc_now)
         return True
 
     def holder(self) -> str:

@@ -38,6 +38,7 @@ def review_service(runtime: LocalRuntime, uploads: LocalUploads) -> ReviewServic
         originals=uploads,
         now=utc_now,
         mode="local",
+        tombstones=runtime.tombstones,
     )
 
 

@@ -1,5 +1,6 @@
 """A worker: claims jobs from the durable queue and runs each through the pipeline,
-settling it DONE, FAILED (with the reason) or SKIPPED (the same bytes already known)."""
+settling it DONE, FAILED (with the reason), SKIPPED (the same bytes already known) or
+DELETED (the document was deleted while the job ran)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ import sys
 import time
 from collections.abc import Callable
 
-from meddoc.errors import DocumentNotFound
+from meddoc.errors import DocumentDeleted, DocumentNotFound
 from meddoc.local.jobs import JobQueue, QueuedJob
 from meddoc.local.runtime import LocalRuntime
 from meddoc.local.settings import LocalSettings
@@ -21,6 +22,8 @@ from meddoc.pipeline.runner import Pipeline
 log = logging.getLogger(__name__)
 SKIPPED = "SKIPPED"
 FAILED = "FAILED"
+DELETED = "DELETED"
+GONE = "the document was deleted while it was being processed"
 
 
 def run_job(pipeline: Pipeline, queue: JobQueue, job: QueuedJob) -> str:
@@ -32,6 +35,9 @@ def run_job(pipeline: Pipeline, queue: JobQueue, job: QueuedJob) -> str:
     except DocumentNotFound:
         queue.settle(job.number, None, FAILED, "the file vanished before it could be read")
         return FAILED
+    except DocumentDeleted:
+        queue.settle(job.number, None, DELETED, GONE)
+        return DELETED
     except Exception as exc:
         # identify has recorded the failure on the document where it could name it
         queue.settle(job.number, None, FAILED, f"could not read the file ({type(exc).__name__})")
@@ -45,8 +51,11 @@ def run_job(pipeline: Pipeline, queue: JobQueue, job: QueuedJob) -> str:
         queue.settle(job.number, identified.document_id, FAILED, identified.reason)
         return FAILED
     record = pipeline.process(identified)
-    outcome = record.status.value if record else FAILED
-    reason = record.failure.reason if record and record.failure else ""
+    if record is None:
+        queue.settle(job.number, identified.document_id, DELETED, GONE)
+        return DELETED
+    outcome = record.status.value
+    reason = record.failure.reason if record.failure else ""
     queue.settle(job.number, identified.document_id, outcome, reason)
     return outcome
 
