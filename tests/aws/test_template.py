@@ -19,6 +19,7 @@ from tests.aws.cloud import template
 
 ROOT = Path(__file__).resolve().parents[2]
 ASL = ROOT / "statemachine" / "pipeline.asl.json"
+KEY_USE = {"If": ["UseKms", {"Ref": "KeyUsePolicy"}, {"Ref": "AWS::NoValue"}]}
 API_FUNCTIONS = ("ApiFunction", "ApiKeyAuthorizerFunction")
 
 
@@ -134,7 +135,20 @@ def resources() -> dict[str, Any]:
     return found
 
 
-SITE_ORIGIN = {"Sub": "https://${SiteDistribution.DomainName}"}
+SITE_ORIGIN = {
+    "If": [
+        "HasSiteDomain",
+        {"Sub": "https://${SiteDomainName}"},
+        {"Sub": "https://${SiteDistribution.DomainName}"},
+    ]
+}
+SITE_URL = {
+    "If": [
+        "HasSiteDomain",
+        {"Sub": "https://${SiteDomainName}/"},
+        {"Sub": "https://${SiteDistribution.DomainName}/"},
+    ]
+}
 
 
 def test_the_site_is_served_only_through_cloudfront_with_origin_access_control() -> None:
@@ -197,14 +211,13 @@ def test_cors_and_sign_in_callbacks_name_only_the_sites_own_origin() -> None:
     assert upload_rule["AllowedOrigins"] == [SITE_ORIGIN]
     assert {"POST", "PUT", "GET"} <= set(upload_rule["AllowedMethods"])
     client = resources()["UserPoolClient"]["Properties"]
-    site_url = {"Sub": "https://${SiteDistribution.DomainName}/"}
-    assert client["CallbackURLs"] == client["LogoutURLs"] == [site_url]
+    assert client["CallbackURLs"] == client["LogoutURLs"] == [SITE_URL]
     assert client["GenerateSecret"] is False  # a browser app: PKCE, no secret
     assert client["AllowedOAuthFlows"] == ["code"]
     environment = resources()["ApiFunction"]["Properties"]["Environment"]["Variables"]
     assert environment["SITE_ORIGIN"] == SITE_ORIGIN
     outputs = template()["Outputs"]
-    assert outputs["SiteUrl"]["Value"] == site_url
+    assert outputs["SiteUrl"]["Value"] == SITE_URL
 
 
 def test_every_api_route_is_behind_cognito_or_the_api_key_authorizer() -> None:
@@ -241,7 +254,8 @@ def test_every_api_route_is_behind_cognito_or_the_api_key_authorizer() -> None:
 
 
 def test_the_api_function_may_do_only_what_the_review_service_needs() -> None:
-    (policy,) = resources()["ApiFunction"]["Properties"]["Policies"]
+    policy, key_use = resources()["ApiFunction"]["Properties"]["Policies"]
+    assert key_use == KEY_USE
     actions = {
         action
         for statement in policy["Statement"]
