@@ -104,9 +104,10 @@ class LocalHost:
 
 
 @contextmanager
-def local_host(data_dir: Path) -> Iterator[LocalHost]:
+def local_host(data_dir: Path, **options: Any) -> Iterator[LocalHost]:
+    """A seeded local server; `options` go to build_server (test hooks)."""
     settings = LocalSettings(data_dir=data_dir, port=0, workers=1)
-    server, runtime = build_server(settings, TOKEN)
+    server, runtime = build_server(settings, TOKEN, **options)
     seeded = seed(fake_pipeline(runtime.pipeline), UPLOADS)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()

@@ -60,7 +60,8 @@ def create_app(
     """The resolver; `extra_routes` adds a host's own routes (the local server's upload
     endpoint) behind the same authentication and error handling."""
     cors = CORSConfig(allow_origin=site_origin, max_age=600) if site_origin else None
-    app = AuthenticatedResolver(authenticator, cors=cors, enable_validation=True)
+    # debug=False whatever POWERTOOLS_DEV says: debug mode prints every event, tokens too.
+    app = AuthenticatedResolver(authenticator, cors=cors, enable_validation=True, debug=False)
     app.enable_swagger(
         path="/api/docs", title="meddoc review API", version=__version__, openapi_version="3.1.0"
     )

@@ -32,6 +32,7 @@ from meddoc.model import (
     Document,
     DocumentRecord,
     MedicalEntity,
+    ObjectRef,
     ReviewStatus,
     Status,
 )
@@ -69,6 +70,15 @@ class Reprocessor(Protocol):
     def reprocess(self, record: DocumentRecord) -> None: ...
 
 
+class PageRenderer(Protocol):
+    """Renders page images somewhere else (locally: in a sandbox process, so a slow page
+    holds up no other request)."""
+
+    def render(
+        self, source: ObjectRef, number: int, rotation: int, redact: list[BoundingBox]
+    ) -> bytes: ...
+
+
 class Uploads(Protocol):
     """Where originals live, so deleting a document can delete them too."""
 
@@ -94,6 +104,7 @@ class ReviewService:
     originals: Uploads
     now: Callable[[], datetime]
     mode: str = "local"
+    pages: PageRenderer | None = None  # None: rendered here
     tombstones: Tombstones | None = None
 
     # --- reading ------------------------------------------------------------------------
@@ -160,7 +171,10 @@ class ReviewService:
             redact = phi_boxes(mask_document(document), number)
         page = next((p for p in document.pages if p.number == number), None) if document else None
         rotation = page.rotation if page else 0
-        body = render_page(self.blobs.read(record.source), number, rotation, redact)
+        if self.pages is not None:
+            body = self.pages.render(record.source, number, rotation, redact)
+        else:
+            body = render_page(self.blobs.read(record.source), number, rotation, redact)
         return PageImage("image/jpeg", body)
 
     def document(

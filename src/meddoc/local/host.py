@@ -49,6 +49,8 @@ class WorkerHost:
         handle.flush()
         self._lock_file = handle
         self.queue.recover()
+        # Partial copies and results of processes killed while writing them.
+        self.runtime.blobs.sweep_temporary()
         # Documents left unsettled by an earlier run and no longer in any job's hands.
         fail_stuck(
             SqliteReviewStore(self.runtime.store),

@@ -1,28 +1,35 @@
 """Taking files in: walk a folder (never following links out of it), copy each file
-into the data directory's upload store, and queue a job for it. Copies make the data
-directory self-contained: moving or deleting the scan folder later loses nothing."""
+into the data directory's upload store under the hash of its bytes, and queue a job for
+it. Copies make the data directory self-contained: moving or deleting the scan folder
+later loses nothing, and a scanner that reuses file names never overwrites an original."""
 
 from __future__ import annotations
 
+import logging
 import os
+import sqlite3
+import threading
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from meddoc.local.files import FileBlobStore
 from meddoc.local.jobs import JobQueue
 from meddoc.local.settings import UPLOADS
-from meddoc.model import ObjectRef
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True, slots=True)
 class Ingested:
     first_job: int
     files: int
+    vanished: list[str] = field(default_factory=list)  # names gone before they were read
 
 
 def walk(folder: Path) -> Iterator[Path]:
-    """Regular files under `folder`, sorted, skipping hidden files and any link."""
+    """Regular files under `folder`, sorted, skipping hidden files and any link. A
+    folder that disappears while it is walked is skipped."""
     for root, dirs, files in os.walk(folder, followlinks=False):
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
         for name in sorted(files):
@@ -32,8 +39,8 @@ def walk(folder: Path) -> Iterator[Path]:
 
 
 def sources(paths: list[Path]) -> Iterator[tuple[Path, str]]:
-    """(file, upload key) for every file named or found under a named folder; a
-    folder's files keep their place under the folder's name."""
+    """(file, name shown to people) for every file named or found under a named folder;
+    a folder's files keep their place under the folder's name."""
     for given in paths:
         given = given.expanduser()
         if given.is_file():
@@ -41,6 +48,35 @@ def sources(paths: list[Path]) -> Iterator[tuple[Path, str]]:
         else:
             for path in walk(given):
                 yield path, f"{given.resolve().name}/{path.relative_to(given).as_posix()}"
+
+
+class SeenFiles:
+    """What the watcher already took in: a file is taken again only once its size or
+    modification time changed (kept in the database, so a restart does not re-read a
+    whole folder)."""
+
+    def __init__(self, connection: sqlite3.Connection) -> None:
+        self.db = connection
+        self._lock = threading.Lock()
+
+    def unchanged(self, path: Path, stat: os.stat_result) -> bool:
+        with self._lock:
+            row = self.db.execute(
+                "SELECT size, mtime_ns FROM seen_files WHERE path = ?", (str(path),)
+            ).fetchone()
+        return row is not None and (row["size"], row["mtime_ns"]) == (
+            stat.st_size,
+            stat.st_mtime_ns,
+        )
+
+    def remember(self, path: Path, stat: os.stat_result, digest: str) -> None:
+        with self._lock:
+            self.db.execute(
+                "INSERT INTO seen_files (path, size, mtime_ns, sha256) VALUES (?, ?, ?, ?)"
+                " ON CONFLICT (path) DO UPDATE SET size = excluded.size,"
+                " mtime_ns = excluded.mtime_ns, sha256 = excluded.sha256",
+                (str(path), stat.st_size, stat.st_mtime_ns, digest),
+            )
 
 
 def ingest(paths: list[Path], blobs: FileBlobStore, queue: JobQueue) -> Ingested:
@@ -51,29 +87,28 @@ def ingest_sources(
     items: Iterable[tuple[Path, str]],
     blobs: FileBlobStore,
     queue: JobQueue,
-    only_changed: bool = False,
+    seen: SeenFiles | None = None,
 ) -> Ingested:
-    """Copy and queue the files; with only_changed, files whose copy is already up to
-    date are not queued again (the watcher's mode)."""
+    """Copy and queue the files. With `seen` (the watcher's mode) a file already taken
+    in unchanged is not queued again. A file that vanishes before it is read is
+    reported, never fatal (an archiver may move files out of a watched folder)."""
     first = 0
     count = 0
-    for path, key in items:
-        ref = ObjectRef(UPLOADS, key)
-        if not _copy_if_changed(path, ref, blobs) and only_changed:
+    vanished: list[str] = []
+    for path, name in items:
+        try:
+            stat = path.stat()
+            if seen is not None and seen.unchanged(path, stat):
+                continue
+            original = blobs.take_in_file(UPLOADS, path)
+        except (FileNotFoundError, NotADirectoryError):
+            vanished.append(name)
             continue
-        number = queue.enqueue(ref, path.name)
+        if seen is not None:
+            seen.remember(path, stat, original.sha256)
+        number = queue.enqueue(original.ref, path.name)
         first = first or number
         count += 1
-    return Ingested(first, count)
-
-
-def _copy_if_changed(path: Path, ref: ObjectRef, blobs: FileBlobStore) -> bool:
-    target = blobs.path(ref)
-    stat = path.stat()
-    if target.is_file():
-        kept = target.stat()
-        if (stat.st_size, int(stat.st_mtime)) == (kept.st_size, int(kept.st_mtime)):
-            return False
-    blobs.copy_in(path, ref)
-    os.utime(target, (stat.st_atime, stat.st_mtime))
-    return True
+    if vanished:
+        log.warning("%d files vanished before they could be read", len(vanished))
+    return Ingested(first, count, vanished)

@@ -24,6 +24,7 @@ class QueuedJob:
     reprocess: bool
     attempts: int  # including this one: > 1 means an earlier run was interrupted
     owned: bool = False  # its record was created when the file arrived (uploads)
+    document_id: str = ""  # the record an owned job carries on with (reprocessing)
 
     @property
     def resume(self) -> bool:
@@ -50,22 +51,36 @@ class JobQueue:
         self._lock = threading.RLock()
 
     def enqueue(
-        self, source: ObjectRef, name: str, reprocess: bool = False, owned: bool = False
+        self,
+        source: ObjectRef,
+        name: str,
+        reprocess: bool = False,
+        owned: bool = False,
+        document_id: str | None = None,
     ) -> int:
-        """Queue a job; a file that already has a pending job is not queued twice (the
-        pending job's number is returned)."""
+        """Queue a job; a file that already has a pending job under the same name is not
+        queued twice (the pending job's number is returned)."""
         with self._lock:
             pending = self.db.execute(
-                "SELECT number FROM jobs WHERE bucket = ? AND key = ? AND reprocess = ?"
-                " AND state IN (?, ?)",
-                (source.bucket, source.key, int(reprocess), QUEUED, RUNNING),
+                "SELECT number FROM jobs WHERE bucket = ? AND key = ? AND name = ?"
+                " AND reprocess = ? AND state IN (?, ?)",
+                (source.bucket, source.key, name, int(reprocess), QUEUED, RUNNING),
             ).fetchone()
             if pending is not None:
                 return int(pending["number"])
             cursor = self.db.execute(
-                "INSERT INTO jobs (bucket, key, name, state, reprocess, owned, enqueued_at)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?)",
-                (source.bucket, source.key, name, QUEUED, int(reprocess), int(owned), _now()),
+                "INSERT INTO jobs (bucket, key, name, state, reprocess, owned, document_id,"
+                " enqueued_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    source.bucket,
+                    source.key,
+                    name,
+                    QUEUED,
+                    int(reprocess),
+                    int(owned),
+                    document_id,
+                    _now(),
+                ),
             )
             return int(cursor.lastrowid or 0)
 
@@ -76,7 +91,7 @@ class JobQueue:
                 "UPDATE jobs SET state = ?, started_at = ?, attempts = attempts + 1"
                 " WHERE number = (SELECT number FROM jobs WHERE state = ?"
                 " ORDER BY number LIMIT 1) RETURNING number, bucket, key, name, reprocess,"
-                " owned, attempts",
+                " owned, attempts, document_id",
                 (RUNNING, _now(), QUEUED),
             ).fetchone()
         if row is None:
@@ -88,6 +103,7 @@ class JobQueue:
             reprocess=bool(row["reprocess"]),
             attempts=row["attempts"],
             owned=bool(row["owned"]),
+            document_id=row["document_id"] or "",
         )
 
     def settle(self, number: int, document_id: str | None, outcome: str, reason: str) -> None:

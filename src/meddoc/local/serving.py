@@ -1,9 +1,10 @@
 """Wiring of `meddoc serve`: the review service over the local stores, the resolver
-behind a bearer token (or none, on 127.0.0.1 only), the HTTP server, and the workers."""
+behind a bearer token (or none, on the loopback address only), the HTTP server, the
+sandbox for page images and uploads, and the workers."""
 
 from __future__ import annotations
 
-import base64
+import logging
 import sys
 from pathlib import Path
 from typing import TextIO
@@ -13,13 +14,21 @@ from aws_lambda_powertools.event_handler import APIGatewayHttpResolver
 import meddoc
 from meddoc.api.app import create_app
 from meddoc.api.auth import Authenticator, BearerToken, NoAuthentication, new_token
-from meddoc.api.service import ReviewService
+from meddoc.api.service import PageRenderer, ReviewService
 from meddoc.api.views import Accepted
 from meddoc.errors import ConfigurationError
 from meddoc.local.host import WorkerHost
-from meddoc.local.review_adapters import LocalReprocessor, LocalUploads
+from meddoc.local.resolving import SerialResolver
+from meddoc.local.review_adapters import (
+    LocalReprocessor,
+    LocalUploads,
+    RenderTask,
+    SandboxedIdentify,
+    SandboxedPages,
+)
 from meddoc.local.runtime import LocalRuntime
-from meddoc.local.server import LOCAL_HOSTS, ReviewServer
+from meddoc.local.sandbox import Sandbox
+from meddoc.local.server import LOCAL_HOSTS, RECEIPT_HEADER, ReviewServer
 from meddoc.local.settings import LocalSettings
 from meddoc.local.sqlite_review import SqliteReviewStore
 from meddoc.pipeline.runner import utc_now
@@ -27,7 +36,9 @@ from meddoc.pipeline.runner import utc_now
 SITE_DIR = Path(meddoc.__file__).resolve().parents[2] / "site"
 
 
-def review_service(runtime: LocalRuntime, uploads: LocalUploads) -> ReviewService:
+def review_service(
+    runtime: LocalRuntime, uploads: LocalUploads, pages: PageRenderer | None = None
+) -> ReviewService:
     return ReviewService(
         store=runtime.store,
         reviews=SqliteReviewStore(runtime.store),
@@ -38,6 +49,7 @@ def review_service(runtime: LocalRuntime, uploads: LocalUploads) -> ReviewServic
         originals=uploads,
         now=utc_now,
         mode="local",
+        pages=pages,
         tombstones=runtime.tombstones,
     )
 
@@ -55,34 +67,60 @@ def upload_route(uploads: LocalUploads):  # type: ignore[no-untyped-def]
     def register(app: APIGatewayHttpResolver) -> None:
         @app.put("/api/uploads/<token>")
         def receive(token: str) -> Accepted:
-            event = app.current_event
-            raw = event.body or ""
-            data = base64.b64decode(raw) if event.is_base64_encoded else raw.encode()
-            return uploads.receive(token, data)
+            # The server streamed the body to disk; only it sets this header.
+            receipt = (app.current_event.headers or {}).get(RECEIPT_HEADER, "")
+            return uploads.receive(token, receipt)
 
     return register
 
 
 def build_server(
-    settings: LocalSettings, token: str | None, site_dir: Path = SITE_DIR
+    settings: LocalSettings,
+    token: str | None,
+    site_dir: Path = SITE_DIR,
+    render_task: RenderTask | None = None,
 ) -> tuple[ReviewServer, LocalRuntime]:
+    """The server and its runtime; `render_task` replaces what renders a page image in
+    the sandbox (tests make it slow)."""
     if token is None and settings.host not in LOCAL_HOSTS:
-        raise ConfigurationError("--no-auth is allowed only when serving on 127.0.0.1")
+        raise ConfigurationError(
+            "--no-auth is allowed only on the loopback address (127.0.0.1, ::1, localhost)"
+        )
+    quiet_powertools()
     runtime = LocalRuntime(settings)
-    uploads = local_uploads(runtime)
-    service = review_service(runtime, uploads)
+    resolver = SerialResolver()
+    sandbox = Sandbox()
+    limits = runtime.pipeline.limits
+    identify = SandboxedIdentify(sandbox, settings, limits, resolver.released)
+    uploads = LocalUploads(runtime.blobs, runtime.queue, limits, identify)
+    pages = SandboxedPages(sandbox, runtime.blobs, resolver.released, render_task)
+    service = review_service(runtime, uploads, pages)
     authenticator: Authenticator = BearerToken(token) if token else NoAuthentication()
 
     app = create_app(service, authenticator, extra_routes=upload_route(uploads))
+    resolver.bind(app)
     config = {"mode": "local", "apiBase": "", "auth": "token" if token else "none"}
     server = ReviewServer(
         (settings.host, settings.port),
-        app,
+        resolver,
         site_dir,
         config,
-        max_body=runtime.pipeline.limits.max_document_bytes + 65536,
+        authenticator,
+        uploads,
+        on_close=sandbox.close,
     )
     return server, runtime
+
+
+def quiet_powertools() -> None:
+    """powertools' debug logging (POWERTOOLS_DEBUG) prints requests, bearer tokens
+    included: whatever the environment says, none of its logging reaches the output."""
+    logger = logging.getLogger("aws_lambda_powertools")
+    for handler in list(logger.handlers):
+        logger.removeHandler(handler)
+    logger.addHandler(logging.NullHandler())
+    logger.setLevel(logging.WARNING)
+    logger.propagate = False
 
 
 def serve(settings: LocalSettings, auth: bool = True, out: TextIO = sys.stderr) -> None:
@@ -92,8 +130,7 @@ def serve(settings: LocalSettings, auth: bool = True, out: TextIO = sys.stderr) 
     owner = host.acquire()
     if owner:
         host.start(until_empty=False)
-    url = f"http://{settings.host}:{server.server_address[1]}/"
-    print(f"meddoc review site: {url}", file=out)
+    print(f"meddoc review site: {server.url}", file=out)
     if token:
         print(f"access token (paste it at the login prompt): {token}", file=out)
     if not owner:

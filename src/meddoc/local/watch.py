@@ -8,7 +8,7 @@ import time
 from pathlib import Path
 
 from meddoc.local.host import WorkerHost
-from meddoc.local.ingest import ingest_sources, sources
+from meddoc.local.ingest import SeenFiles, ingest_sources, sources
 from meddoc.local.runtime import LocalRuntime
 from meddoc.local.settings import LocalSettings
 
@@ -22,18 +22,23 @@ def watch(settings: LocalSettings, folder: Path, interval: float) -> None:
     if owner:
         host.start(until_empty=False)
     sizes: dict[Path, int] = {}
+    seen = SeenFiles(runtime.connection)
     try:
         while True:
             if not owner and host.acquire():
                 owner = True
                 host.start(until_empty=False)
             settled = []
-            for path, key in sources([folder]):
-                size = path.stat().st_size
-                if sizes.get(path) == size:
-                    settled.append((path, key))
-                sizes[path] = size
-            ingest_sources(settled, runtime.blobs, runtime.queue, only_changed=True)
+            current: dict[Path, int] = {}
+            for path, name in sources([folder]):
+                try:
+                    current[path] = path.stat().st_size
+                except FileNotFoundError:
+                    continue  # moved out of the folder between the listing and now
+                if sizes.get(path) == current[path]:
+                    settled.append((path, name))
+            sizes = current
+            ingest_sources(settled, runtime.blobs, runtime.queue, seen)
             time.sleep(interval)
     finally:
         if owner:

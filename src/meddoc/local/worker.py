@@ -30,7 +30,11 @@ def run_job(pipeline: Pipeline, queue: JobQueue, job: QueuedJob) -> str:
     """Process one job and settle it; returns the outcome."""
     try:
         identified = pipeline.identify(
-            job.source, job.name, reprocess=job.reprocess, resume=job.resume
+            job.source,
+            job.name,
+            reprocess=job.reprocess,
+            resume=job.resume,
+            expected_id=job.document_id if job.resume else "",
         )
     except DocumentNotFound:
         queue.settle(job.number, None, FAILED, "the file vanished before it could be read")

@@ -32,6 +32,9 @@ class Job:
     # A local job that owns its record: an upload identified on arrival, or a job a
     # crash interrupted (then its PROCESSING document starts again).
     resume: bool = False
+    # The record a resuming job carries on with: bytes that no longer hash to it (an
+    # original replaced under the same name) fail that record instead of another's.
+    expected_id: str = ""
     text_job_id: str = ""  # asynchronous text detection
     text_status: str = ""
     polls: int = 0

@@ -56,11 +56,18 @@ class Pipeline:
     deletions: Deletions | None = None  # the artifacts' too: steps stop when deleted
 
     def identify(
-        self, source: ObjectRef, name: str = "", reprocess: bool = False, resume: bool = False
+        self,
+        source: ObjectRef,
+        name: str = "",
+        reprocess: bool = False,
+        resume: bool = False,
+        expected_id: str = "",
     ) -> Job:
         """Validate an upload: its record exists afterwards (RECEIVED, or FAILED).
         Raises DocumentDeleted for a job resuming a record deleted meanwhile."""
-        job = Job(source=source, name=name, reprocess=reprocess, resume=resume)
+        job = Job(
+            source=source, name=name, reprocess=reprocess, resume=resume, expected_id=expected_id
+        )
         try:
             return validate(
                 job,

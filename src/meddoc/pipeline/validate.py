@@ -42,6 +42,8 @@ def validate(
         return _reject(job, digest, name, size, "", 0, reason, store, now())
     data = blobs.read(job.source)
     digest = hashlib.sha256(data).hexdigest()
+    if job.expected_id and digest != job.expected_id:
+        return _replaced(job, digest, store, now())
     try:
         file_type = identify(data, name)
         _check_limits(file_type, size, limits)
@@ -87,6 +89,21 @@ def _existing(job: Job, store: DocumentStore, now: datetime) -> Job:
     job.action = SKIP
     job.attempt = existing.attempts
     job.reason = f"the same file is already {existing.status.lower()}"
+    return job
+
+
+def _replaced(job: Job, digest: str, store: DocumentStore, now: datetime) -> Job:
+    """The bytes at the source are not the document's any more: fail that document (its
+    original is gone) and leave whatever document the new bytes are alone."""
+    reason = (
+        "the original file was replaced by different bytes after it was taken in; "
+        "upload the document again"
+    )
+    failure = Failure(STEP, reason, "InvalidDocument")
+    store.update(job.expected_id, records.fail(failure, now))
+    job.document_id = job.expected_id
+    job.action = REJECT
+    job.reason = reason
     return job
 
 
