@@ -1,6 +1,7 @@
 """API-key mode: API Gateway's Lambda authorizer (payload 2.0, simple responses). The
-x-api-key header is compared with the key in Secrets Manager in constant time; the key
-itself is never logged, only whether it was accepted."""
+x-api-key header is compared in constant time with the keys in Secrets Manager; the
+context carries the key's name and role to the API. The key itself is never logged,
+only whether it was accepted (and, if so, whose it is)."""
 
 from typing import Any
 
@@ -13,7 +14,15 @@ from meddoc.aws.instrumentation import count, instrumented, logger
 @instrumented
 def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     headers = {str(k).lower(): v for k, v in (event.get("headers") or {}).items()}
-    allowed = api_key_verifier().allows(headers.get("x-api-key"))
-    logger.info("api key checked", extra={"allowed": allowed})
+    identity = api_key_verifier().identify(headers.get("x-api-key"))
+    allowed = identity is not None
+    logger.info(
+        "api key checked", extra={"allowed": allowed, "key_name": identity and identity.name}
+    )
     count("ApiKeyAccepted" if allowed else "ApiKeyRefused")
-    return {"isAuthorized": allowed, "context": {"actor": "api-key"} if allowed else {}}
+    if identity is None:
+        return {"isAuthorized": False, "context": {}}
+    return {
+        "isAuthorized": True,
+        "context": {"actor": identity.name, "role": identity.role.value},
+    }

@@ -1,5 +1,6 @@
 // The document view's head: name, status and review chips, previous/next document, and
-// the action bar (review, PHI, exports, reprocess, delete).
+// the action bar (review, PHI, exports, reprocess, delete). Actions the user's role does
+// not permit (revealing or exporting PHI, deleting) are left out.
 
 import { arrow, h } from "./dom.js";
 import { EXPORT_FORMATS } from "./downloads.js";
@@ -24,8 +25,9 @@ function facts(record) {
  * @param {object} neighbours {previous, next, position, total}
  * @param {object} on handlers: review(status), reveal(), hide(), exportAs(format, phi),
  *   reprocess(), remove(), go(step)
+ * @param {(permission: string) => boolean} may what the signed-in user may do
  */
-export function documentHead(view, neighbours, on) {
+export function documentHead(view, neighbours, on, may) {
   const record = view.record;
   const done = record.status === "DONE";
   const pending = record.status === "RECEIVED" || record.status === "PROCESSING";
@@ -77,9 +79,16 @@ export function documentHead(view, neighbours, on) {
     }),
   );
 
-  const phi = view.phi_revealed
-    ? button("Hide PHI", on.hide, { id: "hide-phi" })
-    : button("Reveal PHI", on.reveal, { id: "reveal-phi", disabled: !done, class: "btn btn-warn" });
+  let phi = null;
+  if (view.phi_revealed) {
+    phi = button("Hide PHI", on.hide, { id: "hide-phi" });
+  } else if (may("reveal_phi")) {
+    phi = button("Reveal PHI", on.reveal, {
+      id: "reveal-phi",
+      disabled: !done,
+      class: "btn btn-warn",
+    });
+  }
 
   const includePhi = h("input", { type: "checkbox", id: "export-phi" });
   const exports = h(
@@ -92,14 +101,15 @@ export function documentHead(view, neighbours, on) {
         id: `export-${format}`,
       }),
     ),
-    h("label", { class: "toggle small", for: "export-phi" }, includePhi, "with PHI"),
+    may("export_phi") &&
+      h("label", { class: "toggle small", for: "export-phi" }, includePhi, "with PHI"),
   );
 
   const more = h(
     "div",
     { class: "btn-group", role: "group", "aria-label": "Processing" },
     button("Reprocess", on.reprocess, { disabled: pending, id: "reprocess" }),
-    button("Delete", on.remove, { class: "btn btn-danger", id: "delete" }),
+    may("delete") && button("Delete", on.remove, { class: "btn btn-danger", id: "delete" }),
   );
 
   return h(

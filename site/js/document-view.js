@@ -99,6 +99,13 @@ export class DocumentView {
       this.render();
     } catch (error) {
       if (!this.alive) return;
+      if (error.status === 403 && this.view) {
+        // Not the user's to do (their role changed meanwhile): the masked view stays,
+        // and shows the refused attempt in its history.
+        notifyError(error);
+        if (reveal) await this.load(false);
+        return;
+      }
       fill(
         this.element,
         h("h1", { id: "page-title" }, "Document not available"),
@@ -113,7 +120,8 @@ export class DocumentView {
     const view = this.view;
     const record = view.record;
     this.words = documentWords(view.document);
-    const parts = [documentHead(view, this.app.neighbours(this.id), this.handlers())];
+    const may = (permission) => this.app.may(permission);
+    const parts = [documentHead(view, this.app.neighbours(this.id), this.handlers(), may)];
     if (this.queuedAt && this.pending(record)) {
       parts.push(
         h(

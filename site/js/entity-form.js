@@ -26,8 +26,9 @@ function numberInput(id, value, max) {
 /**
  * Ask for an entity as it should be. `entity` is the one corrected (or a draft from the
  * text selection when adding); resolves to the API's CorrectionRequest fields or null.
+ * `canReveal`: whether the user may reveal PHI (which masked text needs, to be corrected).
  */
-export function editEntity({ kind, entity, text }) {
+export function editEntity({ kind, entity, text, canReveal = true }) {
   const concept = bestConcept(entity);
   const begin = numberInput("ef-begin", entity.begin, text.length);
   const end = numberInput("ef-end", entity.end, text.length);
@@ -94,7 +95,9 @@ export function editEntity({ kind, entity, text }) {
     let message = "";
     if (!valid) message = "The end must come after the start, inside the text.";
     else if (chosen.includes(MASK))
-      message = "This text contains masked PHI: reveal PHI first to correct it.";
+      message = canReveal
+        ? "This text contains masked PHI: reveal PHI first to correct it."
+        : "This text contains masked PHI: an admin, who may reveal it, can correct it.";
     problem.textContent = message;
     submit.disabled = Boolean(message);
   };

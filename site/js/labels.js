@@ -119,6 +119,7 @@ const ACTION_LABELS = {
   EXPORT_PHI: "Exported with PHI",
   REPROCESS: "Reprocessed",
   DELETE: "Deleted",
+  REFUSED: "Refused (needs the admin role)",
 };
 
 export function actionLabel(action) {

@@ -56,8 +56,7 @@ export function loginView({ session, api, message, onSignedIn }) {
     problem.textContent = "";
     session.useToken(value);
     try {
-      await api.get("/api/health");
-      onSignedIn();
+      onSignedIn(await api.get("/api/me"));
     } catch (error) {
       session.forget();
       problem.textContent =

@@ -1,5 +1,5 @@
-// The review site's entry point: config, sign-in, routes (#/ list, #/documents/<id>),
-// and the keyboard shortcuts.
+// The review site's entry point: config, sign-in, who the user is and what they may do
+// (GET /api/me), routes (#/ list, #/documents/<id>), and the keyboard shortcuts.
 
 import { Api } from "./api.js";
 import { Session } from "./auth.js";
@@ -19,6 +19,7 @@ class App {
     this.session = session;
     this.main = document.getElementById("main");
     this.view = null;
+    this.me = null; // {name, roles, permissions} from /api/me
     this.listIds = [];
     this.filters = filtersFromParams(new URLSearchParams());
     this.api = new Api(
@@ -43,9 +44,31 @@ class App {
     this.route(false);
   }
 
+  /** Whether the signed-in user's roles permit it ("reveal_phi", "delete", ...). */
+  may(permission) {
+    return Boolean(this.me?.permissions?.includes(permission));
+  }
+
+  async identify() {
+    try {
+      this.me = await this.api.get("/api/me");
+    } catch (error) {
+      this.me = null;
+      notifyError(error);
+    }
+  }
+
   route(navigated) {
     if (!this.session.signedIn) {
       this.showLogin();
+      return;
+    }
+    if (!this.me) {
+      this.identify().then(() => this.me && this.route(navigated));
+      return;
+    }
+    if (!this.me.permissions.length) {
+      this.showNoAccess();
       return;
     }
     const hash = window.location.hash || "#/";
@@ -53,7 +76,7 @@ class App {
     this.view?.destroy();
     this.onLogin = false;
     document.body.classList.remove("signed-out");
-    document.getElementById("user-label").textContent = this.session.user;
+    this.showUser();
     if (match) {
       this.view = new DocumentView({ api: this.api, app: this, id: match[1] });
       document.title = "Document · meddoc review";
@@ -90,9 +113,43 @@ class App {
     }
   }
 
+  showUser() {
+    const roles = this.me.roles.join(", ");
+    document.getElementById("user-label").textContent = this.me.name;
+    const role = document.getElementById("role-label");
+    role.textContent = roles;
+    role.hidden = !roles;
+    role.title = this.may("reveal_phi")
+      ? "Admin: may reveal PHI, export it, delete and reprocess in bulk"
+      : "Reviewer: PHI stays masked; an admin reveals, exports PHI and deletes";
+  }
+
+  /** Signed in, but in no meddoc role (a Cognito user in neither group). */
+  showNoAccess() {
+    this.view?.destroy();
+    this.view = null;
+    document.body.classList.remove("signed-out");
+    document.getElementById("user-label").textContent = this.me.name;
+    document.getElementById("role-label").hidden = true;
+    document.title = "No access · meddoc review";
+    const card = h(
+      "section",
+      { class: "login-card", "aria-labelledby": "page-title" },
+      h("h1", { id: "page-title", tabindex: -1 }, "No access yet"),
+      h(
+        "p",
+        { role: "alert" },
+        `You are signed in as ${this.me.name}, but your account has no meddoc role. ` +
+          "Ask an administrator to add you to the reviewers or admins group, then sign in again.",
+      ),
+    );
+    fill(this.main, h("div", { class: "login-view" }, card));
+  }
+
   showLogin(message) {
     this.view?.destroy();
     this.view = null;
+    this.me = null;
     this.onLogin = true;
     document.body.classList.add("signed-out");
     document.title = "Sign in · meddoc review";
@@ -103,8 +160,9 @@ class App {
         session: this.session,
         api: this.api,
         message,
-        onSignedIn: () => {
+        onSignedIn: (me) => {
           document.getElementById("logout-button").hidden = !this.session.needsLogin;
+          this.me = me;
           this.route(true);
         },
       }),
@@ -115,6 +173,7 @@ class App {
   unauthorized() {
     if (this.onLogin) return; // the sign-in form reports it itself
     this.session.forget();
+    this.me = null;
     this.showLogin("Your session has ended or the token is not valid. Sign in again.");
   }
 

@@ -32,5 +32,10 @@ export function notify(message, kind = "info") {
 
 export function notifyError(error) {
   if (error && error.status === 401) return; // the login screen says it
+  if (error && error.status === 403) {
+    // What the user's role does not permit (the API says which role it needs).
+    notify(`Not allowed: ${error.message}. Ask an admin if you need this.`, "error");
+    return;
+  }
   notify(error?.message || String(error), "error");
 }

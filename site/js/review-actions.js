@@ -53,7 +53,8 @@ export class ReviewActions {
 
   async correct(entity) {
     const text = analysedText(this.view().document);
-    const request = await editEntity({ kind: "CORRECT", entity, text });
+    const canReveal = this.app.may("reveal_phi");
+    const request = await editEntity({ kind: "CORRECT", entity, text, canReveal });
     if (request) await this.send(request, `Corrected “${request.entity.text}”`);
   }
 
@@ -66,7 +67,8 @@ export class ReviewActions {
       type: "DX_NAME",
     };
     const text = analysedText(this.view().document);
-    const request = await editEntity({ kind: "ADD", entity: draft, text });
+    const canReveal = this.app.may("reveal_phi");
+    const request = await editEntity({ kind: "ADD", entity: draft, text, canReveal });
     if (request) await this.send(request, `Added “${request.entity.text}”`);
   }
 

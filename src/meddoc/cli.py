@@ -49,12 +49,7 @@ def _parser() -> argparse.ArgumentParser:
 
     def local_command(name: str, help_text: str) -> argparse.ArgumentParser:
         command = commands.add_parser(name, help=help_text, description=help_text)
-        command.add_argument(
-            "--data-dir",
-            type=Path,
-            help="where records, images and "
-            "results are kept (default: ./data, or MEDDOC_DATA_DIR)",
-        )
+        _data_dir_option(command)
         command.add_argument("--workers", type=int, help="worker processes (default 2)")
         return command
 
@@ -93,8 +88,36 @@ def _parser() -> argparse.ArgumentParser:
     delete.add_argument("document_id")
     delete.set_defaults(run=_delete)
 
+    _token_commands(commands)
     _engine_commands(commands)
     return parser
+
+
+def _token_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Named access tokens with a role, for `serve` (stored as hashes in the data dir)."""
+    help_text = "named access tokens for the review site, each with a role"
+    token = commands.add_parser("token", help=help_text, description=help_text)
+    actions = token.add_subparsers(required=True, metavar="ACTION")
+    add = actions.add_parser("add", help="make a token for NAME and print it (once)")
+    add.add_argument("name")
+    add.add_argument("--role", choices=["reviewer", "admin"], default="reviewer")
+    add.set_defaults(run=_token_add)
+    listing = actions.add_parser("list", help="the tokens' names, roles and dates")
+    listing.set_defaults(run=_token_list)
+    remove = actions.add_parser("remove", help="revoke NAME's token (at its next request)")
+    remove.add_argument("name")
+    remove.set_defaults(run=_token_remove)
+    for action in (add, listing, remove):
+        _data_dir_option(action)
+        action.set_defaults(workers=None)
+
+
+def _data_dir_option(command: argparse.ArgumentParser) -> None:
+    command.add_argument(
+        "--data-dir",
+        type=Path,
+        help="where records, images and results are kept (default: ./data, or MEDDOC_DATA_DIR)",
+    )
 
 
 def _engine_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -193,6 +216,35 @@ def _delete(args: argparse.Namespace) -> int:
 
     objects = delete(_settings(args), args.document_id)
     print(f"deleted document {args.document_id} ({objects} files)")
+    return EXIT_OK
+
+
+def _token_add(args: argparse.Namespace) -> int:
+    from meddoc.api.roles import Role
+    from meddoc.local.tokens import TokenFile
+    from meddoc.pipeline.runner import utc_now
+
+    token = TokenFile(_settings(args).tokens_file).add(args.name, Role(args.role), utc_now())
+    print(f"access token for {args.name} ({args.role}); it is shown only now:", file=sys.stderr)
+    print(token)
+    return EXIT_OK
+
+
+def _token_list(args: argparse.Namespace) -> int:
+    from meddoc.local.tokens import TokenFile
+
+    for entry in TokenFile(_settings(args).tokens_file).entries():
+        print(f"{entry.name}\t{entry.role.value}\t{entry.created_at}")
+    return EXIT_OK
+
+
+def _token_remove(args: argparse.Namespace) -> int:
+    from meddoc.local.tokens import TokenFile
+
+    if not TokenFile(_settings(args).tokens_file).remove(args.name):
+        print(f"meddoc: no token named {args.name}", file=sys.stderr)
+        return EXIT_USAGE
+    print(f"removed the token of {args.name}", file=sys.stderr)
     return EXIT_OK
 
 

@@ -30,6 +30,11 @@ class Conflict(MeddocError):
     """The request does not fit the document's state (e.g. reviewing a FAILED one)."""
 
 
+class ConcurrentChange(Conflict):
+    """Another writer changed the document while a unit of work was open; nothing of
+    the unit was written, and doing it again (from a fresh read) is safe."""
+
+
 class NotAuthenticated(MeddocError):
     pass
 

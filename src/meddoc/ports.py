@@ -6,7 +6,8 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Protocol
+from types import TracebackType
+from typing import Any, Protocol, Self
 
 from meddoc.model import (
     AuditEvent,
@@ -171,6 +172,47 @@ class ReviewStore(Protocol):
         """Delete the record, its index entries, corrections and audit events (they
         may quote PHI); the caller then records a content-free deletion event."""
         ...
+
+
+class ReviewUnitOfWork(Protocol):
+    """Review writes that commit together or not at all: a record change, its audit
+    event, a correction and the index row it changes (cosmicpython's unit of work).
+
+        with make_unit() as unit:
+            record = unit.get(document_id)
+            ...
+            unit.add_audit(event)
+            unit.commit()
+
+    Leaving the block without commit() writes nothing. A record read or changed through
+    the unit must still be as read when it commits: if another writer changed it
+    meanwhile, commit() raises ConcurrentChange and writes nothing (try again). Other
+    reads go to the stores: read what the change depends on before writing."""
+
+    def __enter__(self) -> Self: ...
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None: ...
+
+    def get(self, document_id: str) -> DocumentRecord | None: ...
+
+    def update(self, document_id: str, change: RecordChange) -> DocumentRecord:
+        """Apply `change` to the record (as DocumentStore.update); DocumentNotFound."""
+        ...
+
+    def add_audit(self, event: AuditEvent) -> None: ...
+
+    def add_correction(self, correction: Correction) -> None: ...
+
+    def index(self, document_id: str, terms: Iterable[IndexTerm], text: str) -> None:
+        """Replace the document's index terms and text, as DocumentStore.index."""
+        ...
+
+    def commit(self) -> None: ...
 
 
 @dataclass(frozen=True, slots=True)

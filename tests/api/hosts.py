@@ -13,14 +13,16 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
 
+from meddoc.api.roles import Role
 from meddoc.local.runtime import LocalRuntime
 from meddoc.local.serving import build_server
 from meddoc.local.settings import UPLOADS, LocalSettings
-from meddoc.pipeline.runner import Pipeline
+from meddoc.local.tokens import TokenFile
+from meddoc.pipeline.runner import Pipeline, utc_now
 from tests.api.seed import ScriptedTextDetector, Seeded, SeedMedicalAnalyzer, seed
 from tests.fakes import FakeLanguageAnalyzer, FakeLanguageDetector, FakeTranslator
 
-TOKEN = "test-token-7f3a"
+TOKEN = "test-token-7f3a"  # an admin's on both hosts
 
 
 @dataclass
@@ -36,6 +38,9 @@ class Response:
 class Host(Protocol):
     kind: str  # "local" | "lambda"
     seeded: Seeded
+    reviewer_token: str  # a signed-in reviewer's (TOKEN is an admin's)
+    pipeline: Pipeline  # the seeding pipeline, to process more documents in a test
+    uploads: str  # the bucket of uploads
 
     def request(
         self,
@@ -76,10 +81,15 @@ def fake_pipeline(pipeline: Pipeline) -> Pipeline:
 class LocalHost:
     kind = "local"
 
-    def __init__(self, port: int, seeded: Seeded, runtime: LocalRuntime) -> None:
+    def __init__(
+        self, port: int, seeded: Seeded, runtime: LocalRuntime, reviewer_token: str
+    ) -> None:
         self.port = port
         self.seeded = seeded
         self.runtime = runtime
+        self.reviewer_token = reviewer_token
+        self.pipeline = runtime.pipeline
+        self.uploads = UPLOADS
 
     def request(
         self,
@@ -108,11 +118,13 @@ def local_host(data_dir: Path, **options: Any) -> Iterator[LocalHost]:
     """A seeded local server; `options` go to build_server (test hooks)."""
     settings = LocalSettings(data_dir=data_dir, port=0, workers=1)
     server, runtime = build_server(settings, TOKEN, **options)
+    # Added while the server runs, as `meddoc token add` would be.
+    reviewer = TokenFile(settings.tokens_file).add("reviewer-1", Role.REVIEWER, utc_now())
     seeded = seed(fake_pipeline(runtime.pipeline), UPLOADS)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
-        yield LocalHost(server.server_address[1], seeded, runtime)
+        yield LocalHost(server.server_address[1], seeded, runtime, reviewer)
     finally:
         server.shutdown()
         server.server_close()

@@ -4,9 +4,10 @@ HTTP API (payload 2.0) event that functions/api/app.py's handler receives.
 
 API Gateway's own part is played here, as the template configures it:
 - routes: GET, POST and DELETE on /api/{proxy+}; anything else is API Gateway's 404;
-- the JWT authorizer: the test token stands for a valid Cognito ID token (its claims go
-  into requestContext.authorizer.jwt); no or another token is API Gateway's 401,
-  {"message":"Unauthorized"}, and the Lambda is never called;
+- the JWT authorizer: each test token stands for a valid Cognito ID token (its claims
+  go into requestContext.authorizer.jwt, array claims as API Gateway writes them,
+  "[a b]"): an admin's, a reviewer's, and one of a user in no group; no or another
+  token is API Gateway's 401, {"message":"Unauthorized"}, and the Lambda is never called;
 - CORS: preflights are answered by the gateway, and the configured headers are put on
   responses to the site's origin.
 """
@@ -44,12 +45,24 @@ from tests.workflow.shim import ACCOUNT, LambdaContext
 
 ROOT = Path(__file__).resolve().parents[2]
 SITE_ORIGIN = "https://d111111abcdef8.cloudfront.net"
+ADMIN = "admin@example.org"
 REVIEWER = "reviewer@example.org"
+REVIEWER_TOKEN = "test-reviewer-token-41c2"
+NO_GROUP_TOKEN = "test-no-group-token-9d0e"
+
+
+def claims(email: str, subject: str, groups: str | None) -> dict[str, str]:
+    """A Cognito ID token's claims as the JWT authorizer passes them on."""
+    given = {"sub": subject, "email": email, "cognito:username": subject, "token_use": "id"}
+    return given | ({"cognito:groups": groups} if groups is not None else {})
+
+
 CLAIMS = {
-    "sub": "0f6e2a52-1d2b-4c9e-9a0e-5b8d2f1c7e11",
-    "email": REVIEWER,
-    "cognito:username": "0f6e2a52-1d2b-4c9e-9a0e-5b8d2f1c7e11",
-    "token_use": "id",
+    TOKEN: claims(ADMIN, "0f6e2a52-1d2b-4c9e-9a0e-5b8d2f1c7e11", "[meddoc-admins]"),
+    REVIEWER_TOKEN: claims(
+        REVIEWER, "5b1d7c0e-9a3f-4e2b-8c6d-1f0a2b3c4d5e", "[meddoc-reviewers other-app]"
+    ),
+    NO_GROUP_TOKEN: claims("nobody@example.org", "7a8b9c0d-1e2f-4a5b-9c6d-7e8f9a0b1c2d", None),
 }
 ROUTED_METHODS = ("GET", "POST", "DELETE")
 CORS_HEADERS = {
@@ -120,12 +133,17 @@ def create_state_machine() -> str:
 
 class LambdaHost:
     kind = "lambda"
+    reviewer_token = REVIEWER_TOKEN
 
-    def __init__(self, handler: Handler, seeded: Seeded, state_machine_arn: str) -> None:
+    def __init__(
+        self, handler: Handler, seeded: Seeded, state_machine_arn: str, pipeline: Pipeline
+    ) -> None:
         self.handler = handler
         self.seeded = seeded
         self.state_machine_arn = state_machine_arn
         self.invocations = 0
+        self.pipeline = pipeline
+        self.uploads = UPLOADS
 
     def request(
         self,
@@ -144,11 +162,12 @@ class LambdaHost:
         route_path = path.split("?", 1)[0]
         if method not in ROUTED_METHODS or not route_path.startswith("/api/"):
             return _gateway_answer(404, "Not Found")
-        if token != TOKEN:
+        if token not in CLAIMS:
             return _gateway_answer(401, "Unauthorized")
         event = to_event(method, path, sent, body or b"", "198.51.100.7")
         event["routeKey"] = event["requestContext"]["routeKey"] = f"{method} /api/{{proxy+}}"
-        event["requestContext"]["authorizer"] = {"jwt": {"claims": CLAIMS, "scopes": None}}
+        jwt = {"claims": CLAIMS[token], "scopes": None}
+        event["requestContext"]["authorizer"] = {"jwt": jwt}
         self.invocations += 1
         reply = self.handler(event, LambdaContext(f"arn:aws:lambda:{REGION}:{ACCOUNT}:api"))
         return _response(reply, sent.get("origin"))
@@ -219,7 +238,8 @@ def lambda_host(data_dir: Path | None = None) -> Iterator[LambdaHost]:
         patch.setenv("STATE_MACHINE_ARN", state_machine_arn)
         _clear_caches()
         try:
-            seeded = seed(aws_pipeline(), UPLOADS)
-            yield LambdaHost(load_handler("api"), seeded, state_machine_arn)
+            pipeline = aws_pipeline()
+            seeded = seed(pipeline, UPLOADS)
+            yield LambdaHost(load_handler("api"), seeded, state_machine_arn, pipeline)
         finally:
             _clear_caches()

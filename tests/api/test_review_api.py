@@ -10,7 +10,9 @@ from typing import Any
 import pytest
 from PIL import Image
 
+from meddoc.model import ObjectRef
 from tests.api.hosts import Host
+from tests.api.seed import ScriptedTextDetector
 from tests.documents import png_bytes
 from tests.exports.fhir_r4 import validate_bundle
 
@@ -110,6 +112,47 @@ def test_filters_find_exactly_the_matching_documents(
 
 def test_phi_is_never_searchable(host: Host) -> None:
     assert listed(host, "entity=john") == []
+    for query in ("q=smith", "q=John%20Smith", "q=john"):
+        assert listed(host, query) == [], query
+    assert listed(host, "q=metformin") == [host.seeded.note_id]
+
+
+def add_document(host: Host, key: str, lines: tuple[str, ...]) -> str:
+    """One more upload, processed by the host's seeding pipeline (fake engines)."""
+    detector = host.pipeline.detector
+    assert isinstance(detector, ScriptedTextDetector)
+    detector.lines[key] = lines
+    ref = ObjectRef(host.uploads, key)
+    host.pipeline.blobs.write(ref, png_bytes(400, 200, key), "image/png")  # type: ignore[attr-defined]
+    return host.pipeline.run(ref).id
+
+
+def test_phi_found_only_on_a_translation_is_masked_on_the_original_and_its_page(
+    host: Host,
+) -> None:
+    # Spanish: the fake language analyzer finds no PII on it (like PiiEnabled=false);
+    # the medical analyzer, reading the English translation, finds the name.
+    document_id = add_document(
+        host, "es/consulta.png", ("Paciente: John Smith", "la paciente tiene dolor de cabeza")
+    )
+
+    masked = view(host, document_id)
+
+    assert masked["document"]["translation"] is not None
+    assert masked["document"]["text"].split("\n")[0] == f"Paciente: {MASK * 4} {MASK * 5}"
+    assert "John" not in str(masked)
+    assert "Smith" not in str(masked)
+    assert masked["record"]["summary"]["phi"] == 1
+    reply = host.request("GET", f"/api/documents/{document_id}/pages/1/image")
+    with Image.open(io.BytesIO(reply.body)) as image:
+        gray = image.convert("L")
+        width, height = image.size
+        # "John" and "Smith" are the 2nd and 3rd words of line 1 (left 0.2-0.39, top 0.05-0.08)
+        for x in (0.25, 0.35):
+            assert gray.getpixel((int(x * width), int(0.065 * height))) < 40
+    assert listed(host, "q=smith") == []
+    if host.kind == "local":
+        assert listed(host, "q=cabeza") == [document_id]
 
 
 def test_a_forged_cursor_is_a_bad_request(host: Host) -> None:

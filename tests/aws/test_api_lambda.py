@@ -19,7 +19,7 @@ from meddoc.aws import api_key, api_wiring, clients
 from meddoc.aws.api_key import ApiKeyVerifier
 from meddoc.aws.events import job_from_event
 from tests.api.lambda_host import (
-    REVIEWER,
+    ADMIN,
     SITE_ORIGIN,
     create_state_machine,
     lambda_host,
@@ -37,7 +37,7 @@ def sample(name: str) -> dict[str, Any]:
     return loaded
 
 
-def context() -> LambdaContext:
+def lambda_context() -> LambdaContext:
     return LambdaContext(f"arn:aws:lambda:{REGION}:123456789012:function:test")
 
 
@@ -59,7 +59,7 @@ def answer(reply: dict[str, Any]) -> tuple[int, dict[str, Any]]:
 
 
 def test_the_sample_event_with_verified_claims_is_answered(api: Any) -> None:
-    status, body = answer(api(sample("api"), context()))
+    status, body = answer(api(sample("api"), lambda_context()))
     assert status == 200
     assert body == {"items": [], "next_cursor": None}
 
@@ -77,16 +77,36 @@ def test_a_request_that_reached_the_handler_without_a_verified_identity_is_refus
         del event["requestContext"]["authorizer"]
     else:
         event["requestContext"]["authorizer"] = authorizer
-    status, body = answer(api(event, context()))
+    status, body = answer(api(event, lambda_context()))
     assert status == 401
     assert body["error"]["code"] == "NotAuthenticated"
 
 
-def test_the_api_key_authorizers_context_is_the_actor_in_the_audit_trail(api: Any) -> None:
+@pytest.mark.parametrize(
+    ("context", "status", "roles"),
+    [
+        ({"actor": "records-office", "role": "reviewer"}, 200, ["reviewer"]),
+        ({"actor": "ops", "role": "admin"}, 200, ["admin"]),
+        ({"actor": "api-key"}, 403, None),  # an authorizer that names no role
+        ({"actor": "ops", "role": "superuser"}, 403, None),
+    ],
+    ids=["reviewer", "admin", "no-role", "unknown-role"],
+)
+def test_the_api_key_authorizers_context_names_the_actor_and_its_role(
+    api: Any, context: dict[str, str], status: int, roles: list[str] | None
+) -> None:
     event = copy.deepcopy(sample("api"))
-    event["requestContext"]["authorizer"] = {"lambda": {"actor": "api-key"}}
-    status, _ = answer(api(event, context()))
-    assert status == 200
+    event["requestContext"]["authorizer"] = {"lambda": context}
+    answered, body = answer(api(event, lambda_context()))
+    assert answered == status
+    if roles is None:
+        assert body["error"]["code"] == "NotAllowed"
+        return
+    me = copy.deepcopy(event)
+    me["rawPath"] = me["requestContext"]["http"]["path"] = "/api/me"
+    me["rawQueryString"], me["queryStringParameters"] = "", None
+    answered, body = answer(api(me, lambda_context()))
+    assert (answered, body["name"], body["roles"]) == (200, context["actor"], roles)
 
 
 # --- the API-key authorizer ------------------------------------------------------------
@@ -137,12 +157,12 @@ def with_key(key: str | None) -> dict[str, Any]:
     return event
 
 
-def test_the_right_key_is_let_in_as_the_api_key_actor(
+def test_a_bare_key_secret_is_one_admin_key_named_api_key(
     authorizer: Any, logged: Kept, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    assert authorizer(with_key(KEY), context()) == {
+    assert authorizer(with_key(KEY), lambda_context()) == {
         "isAuthorized": True,
-        "context": {"actor": "api-key"},
+        "context": {"actor": "api-key", "role": "admin"},
     }
     assert [r["allowed"] for r in logged.records if "allowed" in r] == [True]
     assert KEY not in logged.text()
@@ -179,7 +199,7 @@ def test_the_right_key_is_let_in_as_the_api_key_actor(
 def test_any_other_key_is_kept_out_and_no_key_is_logged(
     authorizer: Any, logged: Kept, capsys: pytest.CaptureFixture[str], key: str | None
 ) -> None:
-    assert authorizer(with_key(key), context()) == {"isAuthorized": False, "context": {}}
+    assert authorizer(with_key(key), lambda_context()) == {"isAuthorized": False, "context": {}}
     assert [r["allowed"] for r in logged.records if "allowed" in r] == [False]
     printed = "".join(capsys.readouterr())
     for text in (logged.text(), printed):
@@ -189,7 +209,72 @@ def test_any_other_key_is_kept_out_and_no_key_is_logged(
 
 
 def test_the_sample_authorizer_event_is_refused(authorizer: Any) -> None:
-    assert authorizer(sample("api_key_authorizer"), context())["isAuthorized"] is False
+    assert authorizer(sample("api_key_authorizer"), lambda_context())["isAuthorized"] is False
+
+
+OFFICE_KEY = "office-Qm4x7Vb2Nc9Lz3Hd8Ks1Tw6"
+OPS_KEY = "ops-Jr5Gy0Pf7Ua2Xe9Bn4Wc8Sm3"
+NAMED = json.dumps(
+    {
+        "keys": [
+            {"name": "records-office", "role": "reviewer", "key": OFFICE_KEY},
+            {"name": "ops", "role": "admin", "key": OPS_KEY},
+        ]
+    }
+)
+
+
+@pytest.fixture
+def named_keys(cloud: None, monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
+    secrets = boto3.client("secretsmanager", region_name=REGION)
+    arn = secrets.create_secret(Name="meddoc-api-keys", SecretString=NAMED)["ARN"]
+    monkeypatch.setenv("API_KEY_SECRET_ARN", arn)
+    clients.client.cache_clear()
+    api_key.api_key_verifier.cache_clear()
+    yield load_handler("api_key_authorizer")
+    api_key.api_key_verifier.cache_clear()
+
+
+@pytest.mark.parametrize(
+    ("key", "context"),
+    [
+        (OFFICE_KEY, {"actor": "records-office", "role": "reviewer"}),
+        (OPS_KEY, {"actor": "ops", "role": "admin"}),
+    ],
+)
+def test_named_keys_each_let_in_their_own_name_and_role(
+    named_keys: Any, logged: Kept, key: str, context: dict[str, str]
+) -> None:
+    assert named_keys(with_key(key), lambda_context()) == {
+        "isAuthorized": True,
+        "context": context,
+    }
+    assert named_keys(with_key(key[:-1]), lambda_context())["isAuthorized"] is False
+    assert key not in logged.text()
+
+
+@pytest.mark.parametrize(
+    "secret",
+    [
+        '{"keys": [{"name": "ops", "role": "admin", "key": "' + OPS_KEY + '"',  # cut short
+        '{"keys": [{"name": "ops", "role": "owner", "key": "' + OPS_KEY + '"}]}',
+        '{"keys": [{"name": "ops", "role": "admin", "key": "short-' + OPS_KEY[:5] + '"}]}',
+        '{"keys": [{"name": "a b", "role": "admin", "key": "' + OPS_KEY + '"}]}',
+        json.dumps({"keys": [{"name": "ops", "role": "admin", "key": OPS_KEY}] * 2}),
+        json.dumps({"key": OPS_KEY}),
+    ],
+    ids=["not-json", "unknown-role", "short-key", "bad-name", "twice", "no-keys"],
+)
+def test_a_secret_meddoc_cannot_read_lets_nobody_in_and_says_so_without_quoting_it(
+    logged: Kept, secret: str
+) -> None:
+    verifier = ApiKeyVerifier("arn", Secrets(secret))
+    assert verifier.identify(OPS_KEY) is None
+    assert verifier.identify(secret) is None  # JSON is never taken for a bare key
+    errors = [r for r in logged.records if r["levelno"] >= logging.ERROR]
+    assert len(errors) == 1
+    assert "API key secret" in errors[0]["message"]
+    assert OPS_KEY[:8] not in logged.text()
 
 
 class Secrets:
@@ -254,7 +339,7 @@ def test_reprocess_and_delete_through_the_api_reach_step_functions_s3_and_dynamo
         table = boto3.resource("dynamodb", region_name=REGION).Table(TABLE)
         left = table.query(KeyConditionExpression=Key("pk").eq(f"DOC#{note}"))["Items"]
         assert [json.loads(str(i["data"]))["action"] for i in left] == ["DELETE"]
-        assert json.loads(str(left[0]["data"]))["actor"] == REVIEWER
+        assert json.loads(str(left[0]["data"]))["actor"] == ADMIN
 
 
 def test_the_gateway_answers_what_never_reaches_the_lambda(tmp_path: Path) -> None:

@@ -29,7 +29,12 @@ def b64url(data: bytes) -> str:
 
 def id_token() -> str:
     header = b64url(json.dumps({"alg": "RS256", "kid": "test"}).encode())
-    claims = {"email": "reviewer@example.test", "aud": CLIENT_ID, "exp": int(time.time()) + 3600}
+    claims = {
+        "email": "reviewer@example.test",
+        "cognito:groups": ["meddoc-reviewers"],
+        "aud": CLIENT_ID,
+        "exp": int(time.time()) + 3600,
+    }
     return f"{header}.{b64url(json.dumps(claims).encode())}.{b64url(b'signature')}"
 
 
@@ -71,6 +76,15 @@ def test_given_cognito_config_when_signing_in_then_pkce_code_flow_gives_the_bear
 
     def api(route: Any) -> None:
         seen["bearers"].add(route.request.headers.get("authorization"))
+        if route.request.url.endswith("/api/me"):
+            # What the API Lambda answers for this ID token (its email, its group's role).
+            me = {
+                "name": "reviewer@example.test",
+                "roles": ["reviewer"],
+                "permissions": ["review"],
+            }
+            route.fulfill(json=me)
+            return
         headers = {**route.request.headers, "authorization": f"Bearer {server.token}"}
         route.continue_(headers=headers)
 
@@ -99,6 +113,7 @@ def test_given_cognito_config_when_signing_in_then_pkce_code_flow_gives_the_bear
 
     assert seen["bearers"] == {f"Bearer {token}"}
     assert page.locator("#user-label").inner_text() == "reviewer@example.test"
+    assert page.locator("#role-label").text_content() == "reviewer"
     assert "code=" not in page.url
     assert page.evaluate("sessionStorage.getItem('meddoc.token')") == token
     assert page.evaluate("sessionStorage.getItem('meddoc.pkce.verifier')") is None

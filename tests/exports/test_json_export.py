@@ -6,10 +6,18 @@ from __future__ import annotations
 import json
 
 from meddoc.exports.json_export import ExportItem, export_json
-from meddoc.model import Document, Status
+from meddoc.model import Category, CorrectionKind, Document, MedicalEntity, Status
 from meddoc.review import ADDED_IDS_FROM
 from meddoc.serialization import from_dict
-from tests.exports.documents import AT, entity_id, record, reviewers_corrections, visit_note
+from tests.exports.documents import (
+    AT,
+    PHI_TEXTS,
+    correction,
+    entity_id,
+    record,
+    reviewers_corrections,
+    visit_note,
+)
 
 
 def codes(entities: list[dict[str, object]]) -> dict[str, list[str]]:
@@ -49,9 +57,11 @@ def test_given_corrections_when_exported_then_each_entity_says_where_it_came_fro
     assert set(origins.values()) == {"machine", "corrected", "added"}
 
 
-def test_given_an_export_when_read_back_then_the_document_round_trips_and_is_json() -> None:
+def test_given_an_export_with_phi_when_read_back_then_the_document_round_trips() -> None:
     document = visit_note()
-    exported = export_json([ExportItem(record(), document, reviewers_corrections(document))])
+    exported = export_json(
+        [ExportItem(record(), document, reviewers_corrections(document))], include_phi=True
+    )
 
     text = json.dumps(exported)
     back = from_dict(Document, json.loads(text)["documents"][0]["document"])
@@ -85,3 +95,21 @@ def test_given_records_without_a_document_when_exported_then_each_record_still_a
     assert documents[0]["record"]["failure"]["reason"] == "The image could not be read."
     assert documents[0]["machine_entities"] == []
     assert documents[2]["document"] is not None
+
+
+def test_given_no_phi_asked_then_texts_corrections_notes_and_file_name_are_masked() -> None:
+    document = visit_note()
+    begin = document.text.index("Maria Lopez")
+    name = MedicalEntity(
+        "Maria Lopez", begin, begin + 11, 1.0, category=Category.PROTECTED_HEALTH_INFORMATION
+    )
+    added = correction(CorrectionKind.ADD, entity=name)
+    added.note = "Maria Lopez confirmed her DOB 03/14/1961"
+    item = ExportItem(record(name="Maria Lopez 03-14-1961.png"), document, [added])
+
+    exported = json.dumps(export_json([item]), ensure_ascii=False)
+
+    assert [phi for phi in PHI_TEXTS if phi in exported] == []
+    assert "Lopez" not in exported
+    assert "confirmed her DOB" in exported
+    assert "Diabetes mellitus type 2" in exported

@@ -8,7 +8,7 @@ import hashlib
 import threading
 from pathlib import Path
 
-from meddoc.api.service import Actor
+from meddoc.api.roles import admin
 from meddoc.local.ingest import ingest
 from meddoc.local.runtime import LocalRuntime
 from meddoc.local.serving import local_uploads, review_service
@@ -64,7 +64,7 @@ def test_a_document_deleted_while_a_worker_processes_it_leaves_nothing_behind(
     assert record.status == Status.PROCESSING
 
     service = review_service(runtime, local_uploads(runtime))
-    service.delete(document_id, Actor("reviewer@example.org"))
+    service.delete(document_id, admin("admin@example.org"))
     blocked.go_on.set()
     worker.join(30)
 

@@ -13,7 +13,7 @@ import boto3
 import pytest
 from boto3.dynamodb.conditions import Key
 
-from meddoc.api.service import Actor
+from meddoc.api.roles import admin
 from meddoc.aws import wiring
 from meddoc.exports.textract_json import to_textract_json
 from meddoc.model import Engine, MedicalAnalysis, Status, TextDetection
@@ -50,7 +50,7 @@ class DeletedMeanwhile:
     def analyze(self, text: str, language: str, log: ResponseLog) -> MedicalAnalysis:
         if self.deletes:
             self.deletes -= 1
-            review_service().delete(DOCUMENT_ID, Actor("reviewer@example.org"))
+            review_service().delete(DOCUMENT_ID, admin("admin@example.org"))
         return self.inner.analyze(text, language, log)
 
 

@@ -1,31 +1,38 @@
 """The review API's routes (aws-lambda-powertools event handler, OpenAPI published at
 /api/openapi.json). The same resolver answers API Gateway events in the API Lambda and
-the local server's requests, so both hosts give the same responses."""
+the local server's requests, so both hosts give the same responses, and refuse the same
+requests (unauthenticated, without a role, or with a body no route takes) up front."""
 
 from __future__ import annotations
 
+import base64
+import binascii
 from collections.abc import Callable, Mapping
 from datetime import datetime
 from typing import Annotated, Any
 
 from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, CORSConfig, Response
-from aws_lambda_powertools.event_handler.middlewares import NextMiddleware
 from aws_lambda_powertools.event_handler.openapi.params import Query
+from aws_lambda_powertools.event_handler.openapi.types import OpenAPIResponse
 from aws_lambda_powertools.utilities.data_classes import APIGatewayProxyEventV2
 
 from meddoc import __version__
 from meddoc.api.auth import Authenticator
 from meddoc.api.errors import refused, register_error_handlers, unauthenticated
 from meddoc.api.exporting import export_documents
-from meddoc.api.service import Actor, ReviewService
+from meddoc.api.input_limits import MAX_JSON_BYTES, TooLarge, check_json_body
+from meddoc.api.roles import Actor, Permission
+from meddoc.api.service import ReviewService
 from meddoc.api.views import (
     Accepted,
     CorrectionRequest,
     Deleted,
     DocumentList,
     DocumentView,
+    ErrorBody,
     ExportRequest,
     Health,
+    Identity,
     NoteRequest,
     PipelineStatus,
     ReprocessRequest,
@@ -49,6 +56,22 @@ from meddoc.ports import DocumentQuery
 
 MAX_PAGE_SIZE = 100
 FORM_TYPES = ("multipart/", "application/x-www-form-urlencoded")
+IDENTITY_PATH = "/api/me"  # answers any signed-in caller, role or not
+RAW_BODY_METHODS = ("PUT",)  # the local server's upload route takes a file, not JSON
+
+
+def _forbidden(description: str) -> dict[int, OpenAPIResponse]:
+    """A route's responses with a 403 (given responses replace powertools' 200, so the
+    200 is named too: without content, its schema is still the route's return type)."""
+    return {
+        200: {"description": "Successful Response"},
+        403: {"description": description, "content": {"application/json": {"model": ErrorBody}}},
+    }
+
+
+# Every route but /api/me refuses a caller with no role; some need the admin role.
+NO_ROLE = _forbidden("Not allowed: the caller has no meddoc role (reviewer or admin)")
+ADMIN_ONLY = _forbidden("Not allowed: this needs the admin role (or the caller has no role)")
 
 
 def create_app(
@@ -65,15 +88,6 @@ def create_app(
     app.enable_swagger(
         path="/api/docs", title="meddoc review API", version=__version__, openapi_version="3.1.0"
     )
-
-    def authenticate(
-        app: APIGatewayHttpResolver, next_middleware: NextMiddleware
-    ) -> Response[Any]:
-        actor = authenticator.authenticate(app.current_event)
-        app.append_context(actor=actor)  # type: ignore[no-untyped-call]
-        return next_middleware(app)
-
-    app.use(middlewares=[authenticate])
     register_error_handlers(app)
 
     _system_routes(app, service)
@@ -86,7 +100,7 @@ def create_app(
 
 
 def _actor(app: APIGatewayHttpResolver) -> Actor:
-    """The caller, as the authentication middleware found it."""
+    """The caller, as AuthenticatedResolver found it."""
     who: Actor = app.context["actor"]
     return who
 
@@ -94,22 +108,29 @@ def _actor(app: APIGatewayHttpResolver) -> Actor:
 def _system_routes(app: APIGatewayHttpResolver, service: ReviewService) -> None:
     """The OpenAPI document, health, pipeline status and bulk reprocessing."""
 
-    @app.get("/api/openapi.json")
+    @app.get(IDENTITY_PATH)
+    def me() -> Identity:
+        actor = _actor(app)
+        return Identity(
+            actor.name, sorted(actor.roles), sorted(p.value for p in actor.permissions)
+        )
+
+    @app.get("/api/openapi.json", responses=NO_ROLE)
     def openapi() -> dict[str, Any]:
         schema: dict[str, Any] = app.get_openapi_schema(
             title="meddoc review API", version=__version__
         ).model_dump(mode="json", by_alias=True, exclude_none=True)
         return schema
 
-    @app.get("/api/health")
+    @app.get("/api/health", responses=NO_ROLE)
     def health() -> Health:
         return service.health()
 
-    @app.get("/api/status")
+    @app.get("/api/status", responses=NO_ROLE)
     def status() -> PipelineStatus:
         return service.status()
 
-    @app.post("/api/reprocess")
+    @app.post("/api/reprocess", responses=ADMIN_ONLY)
     def reprocess_many(request: ReprocessRequest) -> ReprocessResult:
         return service.reprocess_matching(_actor(app), request.status, request.all)
 
@@ -117,7 +138,7 @@ def _system_routes(app: APIGatewayHttpResolver, service: ReviewService) -> None:
 def _document_routes(app: APIGatewayHttpResolver, service: ReviewService) -> None:
     """Search, one document (masked or revealed) and its page images."""
 
-    @app.get("/api/documents")
+    @app.get("/api/documents", responses=NO_ROLE)
     def list_documents(
         status: Annotated[Status | None, Query()] = None,
         review: Annotated[ReviewStatus | None, Query()] = None,
@@ -145,11 +166,11 @@ def _document_routes(app: APIGatewayHttpResolver, service: ReviewService) -> Non
             )
         )
 
-    @app.get("/api/documents/<document_id>")
+    @app.get("/api/documents/<document_id>", responses=NO_ROLE)
     def get_document(document_id: str) -> DocumentView:
         return service.view(document_id, _actor(app))
 
-    @app.post("/api/documents/<document_id>/reveal")
+    @app.post("/api/documents/<document_id>/reveal", responses=ADMIN_ONLY)
     def reveal(document_id: str) -> DocumentView:
         return service.view(document_id, _actor(app), reveal=True)
 
@@ -158,6 +179,7 @@ def _document_routes(app: APIGatewayHttpResolver, service: ReviewService) -> Non
         # Image bytes are no JSON: this route parses its own parameters.
         enable_validation=False,
         responses={
+            **ADMIN_ONLY,  # with reveal=true
             200: {
                 "description": "The page image (PHI blacked out unless revealed)",
                 "content": {"image/jpeg": {}},
@@ -176,15 +198,15 @@ def _document_routes(app: APIGatewayHttpResolver, service: ReviewService) -> Non
 def _review_routes(app: APIGatewayHttpResolver, service: ReviewService) -> None:
     """Review state, notes, corrections, reprocess and delete of one document."""
 
-    @app.post("/api/documents/<document_id>/review")
+    @app.post("/api/documents/<document_id>/review", responses=NO_ROLE)
     def review(document_id: str, request: ReviewRequest) -> DocumentRecord:
         return service.review(document_id, _actor(app), request.status, request.note)
 
-    @app.post("/api/documents/<document_id>/notes")
+    @app.post("/api/documents/<document_id>/notes", responses=NO_ROLE)
     def note(document_id: str, request: NoteRequest) -> AuditEvent:
         return service.note(document_id, _actor(app), request.text)
 
-    @app.post("/api/documents/<document_id>/corrections")
+    @app.post("/api/documents/<document_id>/corrections", responses=NO_ROLE)
     def correct(document_id: str, request: CorrectionRequest) -> Correction:
         return service.correct(
             document_id,
@@ -195,11 +217,11 @@ def _review_routes(app: APIGatewayHttpResolver, service: ReviewService) -> None:
             request.note,
         )
 
-    @app.post("/api/documents/<document_id>/reprocess")
+    @app.post("/api/documents/<document_id>/reprocess", responses=NO_ROLE)
     def reprocess(document_id: str) -> Accepted:
         return service.reprocess(document_id, _actor(app))
 
-    @app.delete("/api/documents/<document_id>")
+    @app.delete("/api/documents/<document_id>", responses=ADMIN_ONLY)
     def delete(document_id: str) -> Deleted:
         return service.delete(document_id, _actor(app))
 
@@ -207,7 +229,7 @@ def _review_routes(app: APIGatewayHttpResolver, service: ReviewService) -> None:
 def _export_and_upload_routes(app: APIGatewayHttpResolver, service: ReviewService) -> None:
     """Exports of one or many documents and upload intents."""
 
-    @app.get("/api/documents/<document_id>/export")
+    @app.get("/api/documents/<document_id>/export", responses=ADMIN_ONLY)
     def export_one(
         document_id: str,
         format: Annotated[str, Query(pattern="^(json|csv|fhir)$")] = "json",
@@ -217,19 +239,21 @@ def _export_and_upload_routes(app: APIGatewayHttpResolver, service: ReviewServic
         request = ExportRequest([document_id], format, include_phi, include_patient)
         return export_documents(service, _actor(app), request)
 
-    @app.post("/api/exports")
+    @app.post("/api/exports", responses=ADMIN_ONLY)
     def export_many(request: ExportRequest) -> Response[str]:
         return export_documents(service, _actor(app), request)
 
-    @app.post("/api/uploads")
+    @app.post("/api/uploads", responses=NO_ROLE)
     def upload(request: UploadRequest) -> UploadIntent:
         return service.upload_intent(request.name, request.size, request.content_type)
 
 
 class AuthenticatedResolver(APIGatewayHttpResolver):
-    """Refuses an unauthenticated request before anything else runs: powertools
-    validates the request before the middlewares, which would tell an anonymous caller
-    what a valid request looks like."""
+    """Refuses a request before anything else runs when the caller is unauthenticated
+    (401), has no role (403), or sends a body no route takes (413, 415, 400): powertools
+    validates a request before any middleware, which would tell an anonymous caller what
+    a valid request looks like, and parses JSON recursively. The caller found here is the
+    `actor` of the request's context."""
 
     def __init__(self, authenticator: Authenticator, **options: Any) -> None:
         super().__init__(**options)
@@ -239,17 +263,55 @@ class AuthenticatedResolver(APIGatewayHttpResolver):
         method = event.get("requestContext", {}).get("http", {}).get("method", "")
         if method != "OPTIONS":  # CORS preflights carry no credentials
             request = APIGatewayProxyEventV2(dict(event))
+            origin = (request.headers or {}).get("origin")
             try:
-                self._authenticator.authenticate(request)
+                actor = self._authenticator.authenticate(request)
             except NotAuthenticated as exc:
-                origin = (request.headers or {}).get("origin")
                 return unauthenticated(str(exc), self._cors, origin)
-            content_type = (request.headers or {}).get("content-type", "").lower()
-            if content_type.startswith(FORM_TYPES):
-                # No route takes forms; powertools would try to parse them anyway.
-                return refused(415, "UnsupportedMediaType", "send the body as application/json")
+            refusal = _refusal(request, actor)
+            if refusal is not None:
+                status, code, message = refusal
+                cors = self._cors.to_dict(origin) if self._cors is not None else {}
+                return refused(status, code, message, cors)
+            self.append_context(actor=actor)  # type: ignore[no-untyped-call]
         resolved: dict[str, Any] = super().resolve(event, context)
         return resolved
+
+
+def _refusal(request: APIGatewayProxyEventV2, actor: Actor) -> tuple[int, str, str] | None:
+    """(status, code, message) of a request refused before routing, or None."""
+    if request.path != IDENTITY_PATH and not actor.may(Permission.REVIEW):
+        return (
+            403,
+            "NotAllowed",
+            "this account has no meddoc role (reviewer or admin); ask an administrator",
+        )
+    content_type = (request.headers or {}).get("content-type", "").lower()
+    if content_type.startswith(FORM_TYPES):
+        # No route takes forms; powertools would try to parse them anyway.
+        return 415, "UnsupportedMediaType", "send the body as application/json"
+    if request.request_context.http.method.upper() in RAW_BODY_METHODS or not request.body:
+        return None
+    try:
+        check_json_body(_body_bytes(request))
+    except TooLarge as exc:
+        return 413, "TooLarge", str(exc)
+    except InvalidRequest as exc:
+        return 400, "InvalidRequest", str(exc)
+    return None
+
+
+def _body_bytes(request: APIGatewayProxyEventV2) -> bytes:
+    """The body as sent; too long to be decoded at all is too large."""
+    body = request.body or ""
+    if not request.is_base64_encoded:
+        return body.encode("utf-8", "surrogatepass")
+    if len(body) > (MAX_JSON_BYTES + 2) // 3 * 4:
+        raise TooLarge(f"the request body is larger than {MAX_JSON_BYTES // 1024} KB")
+    try:
+        return base64.b64decode(body, validate=True)
+    except (binascii.Error, ValueError) as exc:
+        raise InvalidRequest("the request body is not valid base64") from exc
 
 
 def _entity(request: CorrectionRequest) -> MedicalEntity | None:

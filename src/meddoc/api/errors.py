@@ -16,10 +16,13 @@ from aws_lambda_powertools.event_handler.openapi.exceptions import (
 )
 
 from meddoc import errors
+from meddoc.api.input_limits import TooLarge
 
 log = logging.getLogger(__name__)
 
+# The first class an error is an instance of gives its status: subclasses first.
 STATUS_CODES: dict[type[errors.MeddocError], int] = {
+    TooLarge: 413,
     errors.NotAuthenticated: 401,
     errors.NotAllowed: 403,
     errors.DocumentNotFound: 404,

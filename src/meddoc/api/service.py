@@ -1,17 +1,21 @@
-"""The review service: what reviewers can do with documents, over the ports. Every
-change is kept in the audit trail (who, when, before, after); corrections sit beside
-the machine result and never replace it; PHI stays masked until revealed on purpose."""
+"""The review service: what reviewers and admins can do with documents, over the ports.
+Every change is kept in the audit trail (who, when, before, after), written in one unit
+of work with the change itself; corrections sit beside the machine result and never
+replace it; PHI stays masked until an admin reveals it on purpose."""
 
 from __future__ import annotations
 
 import copy
+import logging
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
 from meddoc import __version__, serialization
+from meddoc.api.input_limits import check_entity, check_note, check_upload_name
+from meddoc.api.roles import Actor, Permission
 from meddoc.api.views import (
     Accepted,
     Deleted,
@@ -23,7 +27,8 @@ from meddoc.api.views import (
     ReprocessResult,
     UploadIntent,
 )
-from meddoc.errors import Conflict, DocumentNotFound, InvalidRequest
+from meddoc.errors import ConcurrentChange, Conflict, DocumentNotFound, InvalidRequest, NotAllowed
+from meddoc.masked_review import mask_corrections, mask_review
 from meddoc.model import (
     AuditEvent,
     BoundingBox,
@@ -39,27 +44,30 @@ from meddoc.model import (
 from meddoc.page_images import render_page
 from meddoc.pipeline import records
 from meddoc.pipeline.job import ResultsLayout
-from meddoc.pipeline.store import index_terms, searchable_text
+from meddoc.pipeline.store import search_index
 from meddoc.pipeline.stuck import unsettled
 from meddoc.ports import (
     BlobStore,
     DocumentQuery,
     DocumentStore,
     ReviewStore,
+    ReviewUnitOfWork,
     Tombstone,
     Tombstones,
 )
-from meddoc.privacy import mask_audit, mask_document, mask_entities, phi_boxes
-from meddoc.review import check_correction, keep_details, reviewed_document, reviewed_view
+from meddoc.privacy import document_phi, mask_document, phi_boxes
+from meddoc.review import check_correction, keep_details, reviewed_view
 
 PAGE_IMAGE_URL = "/api/documents/{id}/pages/{number}/image"
-
-
-@dataclass(frozen=True, slots=True)
-class Actor:
-    """Who is calling: a user name (JWT subject/email, "api-key", or "local")."""
-
-    name: str
+WRITE_ATTEMPTS = 3  # units of work that lost a race with another writer, tried afresh
+REVIEW_ACTIONS = {
+    ReviewStatus.APPROVED: "APPROVE",
+    ReviewStatus.FLAGGED: "FLAG",
+    ReviewStatus.UNREVIEWED: "UNREVIEW",
+}
+__all__ = ["Actor", "ReviewService"]
+log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 
 class UploadGateway(Protocol):
@@ -103,9 +111,31 @@ class ReviewService:
     reprocessor: Reprocessor
     originals: Uploads
     now: Callable[[], datetime]
+    unit_of_work: Callable[[], ReviewUnitOfWork]
     mode: str = "local"
     pages: PageRenderer | None = None  # None: rendered here
     tombstones: Tombstones | None = None
+
+    # --- who may ------------------------------------------------------------------------
+
+    def authorize(
+        self,
+        actor: Actor,
+        permission: Permission,
+        document_ids: Iterable[str] = (),
+        what: str = "",
+    ) -> None:
+        """NotAllowed unless the actor's roles permit it. A refusal is recorded in the
+        audit trail of each existing document it concerns (an attempt to see PHI is
+        worth knowing about), and logged without names otherwise."""
+        if actor.may(permission):
+            return
+        roles = ", ".join(sorted(actor.roles)) or "none"
+        log.warning("refused %s to a caller with roles: %s", permission.value, roles)
+        for document_id in document_ids:
+            if self.store.get(document_id) is not None:
+                self._audit(document_id, "REFUSED", actor, note=what or permission.value)
+        raise NotAllowed(f"{what or permission.value} needs the admin role")
 
     # --- reading ------------------------------------------------------------------------
 
@@ -131,6 +161,8 @@ class ReviewService:
         return DocumentList(page.records, page.next_cursor)
 
     def view(self, document_id: str, actor: Actor, reveal: bool = False) -> DocumentView:
+        if reveal:
+            self.authorize(actor, Permission.REVEAL_PHI, [document_id], "reveal PHI")
         record = self._record(document_id)
         document = self._document(record)
         corrections = self.reviews.corrections(document_id)
@@ -138,12 +170,10 @@ class ReviewService:
             self._audit(document_id, "REVEAL_PHI", actor)
         entities = reviewed_view(document, corrections) if document else []
         audit = self.reviews.audit(document_id)
-        if document is not None and not reveal:
-            document = mask_document(document)
-            entities = mask_entities(entities, document)
-            audit = mask_audit(audit, document)
-            corrections = copy.deepcopy(corrections)
-            mask_entities([c.entity for c in corrections if c.entity], document)
+        if not reveal:
+            document, entities, corrections, audit = mask_review(
+                document, entities, corrections, audit
+            )
         pages = [
             PageLink(
                 p.number, PAGE_IMAGE_URL.format(id=document_id, number=p.number), p.width, p.height
@@ -157,6 +187,9 @@ class ReviewService:
     def page_image(
         self, document_id: str, number: int, actor: Actor, reveal: bool = False
     ) -> PageImage:
+        if reveal:
+            what = f"page {number} image with PHI"
+            self.authorize(actor, Permission.REVEAL_PHI, [document_id], what)
         record = self._record(document_id)
         document = self._document(record)
         if document is None and not reveal:
@@ -168,7 +201,8 @@ class ReviewService:
         if reveal:
             self._audit(document_id, "REVEAL_PHI", actor, note=f"page {number} image")
         elif document is not None:
-            redact = phi_boxes(mask_document(document), number)
+            phi = document_phi(document, self.reviews.corrections(document_id))
+            redact = phi_boxes(mask_document(document, phi), number)
         page = next((p for p in document.pages if p.number == number), None) if document else None
         rotation = page.rotation if page else 0
         if self.pages is not None:
@@ -188,35 +222,42 @@ class ReviewService:
     def review(
         self, document_id: str, actor: Actor, status: ReviewStatus, note: str = ""
     ) -> DocumentRecord:
-        record = self._record(document_id)
-        if record.status != Status.DONE and status == ReviewStatus.APPROVED:
-            raise Conflict(f"a {record.status.value} document cannot be approved")
-        before = serialization.to_dict(record.review)
-        moment = self.now()
+        note = check_note(note)
 
-        def change(rec: DocumentRecord) -> bool:
-            rec.review.status = status
-            rec.review.reviewer = actor.name
-            rec.review.reviewed_at = moment
-            rec.updated_at = moment
-            return True
+        def write(unit: ReviewUnitOfWork) -> DocumentRecord:
+            record = self._record_in(unit, document_id)
+            if record.status != Status.DONE and status == ReviewStatus.APPROVED:
+                raise Conflict(f"a {record.status.value} document cannot be approved")
+            before = serialization.to_dict(record.review)
+            moment = self.now()
 
-        updated = self.store.update(document_id, change)
-        action = {
-            ReviewStatus.APPROVED: "APPROVE",
-            ReviewStatus.FLAGGED: "FLAG",
-            ReviewStatus.UNREVIEWED: "UNREVIEW",
-        }[status]
-        self._audit(
-            document_id, action, actor, before, serialization.to_dict(updated.review), note
-        )
-        return updated
+            def change(rec: DocumentRecord) -> bool:
+                rec.review.status = status
+                rec.review.reviewer = actor.name
+                rec.review.reviewed_at = moment
+                rec.updated_at = moment
+                return True
+
+            updated = unit.update(document_id, change)
+            after = serialization.to_dict(updated.review)
+            action = REVIEW_ACTIONS[status]
+            unit.add_audit(self._event(document_id, action, actor, before, after, note))
+            return updated
+
+        return self._write(write)
 
     def note(self, document_id: str, actor: Actor, text: str) -> AuditEvent:
-        self._record(document_id)
-        if not text.strip():
+        text = check_note(text)
+        if not text:
             raise InvalidRequest("a note needs some text")
-        return self._audit(document_id, "NOTE", actor, note=text.strip())
+
+        def write(unit: ReviewUnitOfWork) -> AuditEvent:
+            self._record_in(unit, document_id)
+            event = self._event(document_id, "NOTE", actor, note=text)
+            unit.add_audit(event)
+            return event
+
+        return self._write(write)
 
     def correct(
         self,
@@ -227,31 +268,43 @@ class ReviewService:
         entity: MedicalEntity | None,
         note: str = "",
     ) -> Correction:
-        record = self._record(document_id)
-        document = self._document(record)
-        if document is None or document.medical is None:
-            raise Conflict("only a processed (DONE) document has entities to correct")
-        corrections = self.reviews.corrections(document_id)
-        current = {e.id: e for e in reviewed_view(document, corrections)}
-        before = check_correction(kind, entity_id, entity, current, document)
-        if kind == CorrectionKind.CORRECT and entity is not None and entity_id is not None:
-            entity = keep_details(entity, current[entity_id])
-        correction = Correction(
-            id=uuid.uuid4().hex,
-            document_id=document_id,
-            kind=kind,
-            actor=actor.name,
-            at=self.now(),
-            entity_id=entity_id,
-            entity=entity,
-            note=note,
-        )
-        self.reviews.add_correction(correction)
-        after = serialization.to_dict(entity) if entity is not None else None
-        self._audit(document_id, kind.value, actor, before, after, note)
-        reviewed = reviewed_document(document, [*corrections, correction])
-        self.store.index(document_id, index_terms(reviewed), searchable_text(reviewed))
-        return correction
+        """The correction, its audit event and the document's new index terms, in one
+        unit of work. The answer is masked as the document's masked view is."""
+        note = check_note(note, "a correction's note")
+        if entity is not None:
+            check_entity(entity)
+
+        def write(unit: ReviewUnitOfWork) -> tuple[Correction, Document]:
+            record = self._record_in(unit, document_id)
+            document = self._document(record)
+            if document is None or document.medical is None:
+                raise Conflict("only a processed (DONE) document has entities to correct")
+            corrections = self.reviews.corrections(document_id)
+            current = {e.id: e for e in reviewed_view(document, corrections)}
+            given = copy.deepcopy(entity)  # checked and completed afresh on each attempt
+            before = check_correction(kind, entity_id, given, current, document)
+            if kind == CorrectionKind.CORRECT and given is not None and entity_id is not None:
+                given = keep_details(given, current[entity_id])
+            correction = Correction(
+                id=uuid.uuid4().hex,
+                document_id=document_id,
+                kind=kind,
+                actor=actor.name,
+                at=self.now(),
+                entity_id=entity_id,
+                entity=given,
+                note=note,
+            )
+            unit.add_correction(correction)
+            after = serialization.to_dict(given) if given is not None else None
+            unit.add_audit(self._event(document_id, kind.value, actor, before, after, note))
+            unit.index(document_id, *search_index(document, [*corrections, correction]))
+            return correction, document
+
+        correction, document = self._write(write)
+        every = [*self.reviews.corrections(document_id)]
+        phi = document_phi(document, every)
+        return mask_corrections([correction], mask_document(document, phi), phi)[0]
 
     def record_export(
         self, document_id: str, actor: Actor, format_name: str, with_phi: bool
@@ -262,11 +315,10 @@ class ReviewService:
     # --- files --------------------------------------------------------------------------
 
     def upload_intent(self, name: str, size: int, content_type: str) -> UploadIntent:
-        if not name.strip() or "/" in name or "\\" in name or name in (".", ".."):
-            raise InvalidRequest("give the file's own name, without folders")
+        name = check_upload_name(name)
         if size <= 0:
             raise InvalidRequest("the file is empty")
-        return self.uploads.intent(name.strip(), size, content_type)
+        return self.uploads.intent(name, size, content_type)
 
     def reprocess(self, document_id: str, actor: Actor) -> Accepted:
         record = self._record(document_id)
@@ -281,6 +333,7 @@ class ReviewService:
         """Queue every document with `status` (or all of them) again; documents under
         way are left alone. For very large buckets on AWS, the backfill workflow is the
         bounded-concurrency way to do this."""
+        self.authorize(actor, Permission.REPROCESS_MANY, what="reprocess many documents")
         if status is None and not every:
             raise InvalidRequest("name a status, or ask for all documents")
         queued = skipped = 0
@@ -302,6 +355,7 @@ class ReviewService:
         and corrections); one content-free event records that it was deleted. The
         tombstone comes first: a step still working on the document stops at its next
         write and removes what it wrote (meddoc.pipeline.deletion)."""
+        self.authorize(actor, Permission.DELETE, [document_id], "delete the document")
         record = self._record(document_id)
         if self.tombstones is not None:
             self.tombstones.bury(Tombstone(document_id, record.attempts, self.now()))
@@ -319,6 +373,28 @@ class ReviewService:
         self.store.update(record.id, records.restart(self.now()))
         self.reprocessor.reprocess(record)
         self._audit(record.id, "REPROCESS", actor)
+
+    def _write(self, work: Callable[[ReviewUnitOfWork], T]) -> T:
+        """`work` in a unit of work, committed; done again from a fresh read when another
+        writer changed the document meanwhile (the lost attempt wrote nothing)."""
+        attempt = 1
+        while True:
+            try:
+                with self.unit_of_work() as unit:
+                    result = work(unit)
+                    unit.commit()
+                return result
+            except ConcurrentChange:
+                if attempt >= WRITE_ATTEMPTS:
+                    raise
+                attempt += 1
+
+    @staticmethod
+    def _record_in(unit: ReviewUnitOfWork, document_id: str) -> DocumentRecord:
+        record = unit.get(document_id)
+        if record is None:
+            raise DocumentNotFound(f"no document {document_id}")
+        return record
 
     def _record(self, document_id: str) -> DocumentRecord:
         record = self.store.get(document_id)
@@ -340,7 +416,21 @@ class ReviewService:
         after: Any = None,
         note: str = "",
     ) -> AuditEvent:
-        event = AuditEvent(
+        """One audit event on its own (a single write needs no unit of work)."""
+        event = self._event(document_id, action, actor, before, after, note)
+        self.reviews.add_audit(event)
+        return event
+
+    def _event(
+        self,
+        document_id: str,
+        action: str,
+        actor: Actor,
+        before: Any = None,
+        after: Any = None,
+        note: str = "",
+    ) -> AuditEvent:
+        return AuditEvent(
             id=uuid.uuid4().hex,
             document_id=document_id,
             action=action,
@@ -350,5 +440,3 @@ class ReviewService:
             after=after,
             note=note,
         )
-        self.reviews.add_audit(event)
-        return event

@@ -153,3 +153,26 @@ class ReprocessRequest:
 class ReprocessResult:
     queued: int
     skipped: int
+
+
+@dataclass(slots=True)
+class Identity:
+    """The caller as the API sees them: the name the audit trail records, their roles,
+    and what those permit (the site shows only the actions listed here)."""
+
+    name: str
+    roles: list[str]
+    permissions: list[str]
+
+
+@dataclass(slots=True)
+class ErrorDetail:
+    code: str
+    message: str
+
+
+@dataclass(slots=True)
+class ErrorBody:
+    """Every error answer: a code (e.g. NotAllowed) and a readable, PHI-free message."""
+
+    error: ErrorDetail

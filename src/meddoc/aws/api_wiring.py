@@ -19,6 +19,7 @@ from meddoc.aws.clients import SDK_CONFIG, client, resource
 from meddoc.aws.dynamodb_review import DynamoReviewStore
 from meddoc.aws.dynamodb_store import DynamoDocumentStore
 from meddoc.aws.dynamodb_tombstones import DynamoTombstones
+from meddoc.aws.dynamodb_unit_of_work import DynamoReviewUnitOfWork
 from meddoc.aws.review_adapters import S3Uploads, StepFunctionsReprocessor
 from meddoc.aws.s3_blobs import S3BlobStore
 from meddoc.aws.settings import ApiSettings
@@ -52,6 +53,7 @@ def review_service(settings: ApiSettings) -> ReviewService:
         reprocessor=StepFunctionsReprocessor(settings.state_machine_arn, client("stepfunctions")),
         originals=uploads,
         now=utc_now,
+        unit_of_work=lambda: DynamoReviewUnitOfWork(settings.aws.table_name, dynamodb),
         mode="aws",
         tombstones=DynamoTombstones(settings.aws.table_name, dynamodb),
     )

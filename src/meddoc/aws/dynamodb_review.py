@@ -34,6 +34,29 @@ def _utc_now() -> datetime:
     return datetime.now(UTC)
 
 
+def audit_item(event: AuditEvent) -> dict[str, Any]:
+    return _item(event.document_id, AUDIT, event.at, event.id, serialization.dumps(event))
+
+
+def correction_item(correction: Correction) -> dict[str, Any]:
+    return _item(
+        correction.document_id,
+        CORRECTION,
+        correction.at,
+        correction.id,
+        serialization.dumps(correction),
+    )
+
+
+def _item(document_id: str, kind: str, at: datetime, item_id: str, data: str) -> dict[str, Any]:
+    moment = serialization.to_dict(at)
+    return {
+        "pk": f"DOC#{document_id}",
+        "sk": f"{kind}{moment}#{time.time_ns():020d}#{item_id}",
+        "data": data,
+    }
+
+
 class DynamoReviewStore:
     def __init__(
         self, table_name: str, dynamodb: Any = None, now: Callable[[], datetime] = _utc_now
@@ -67,7 +90,7 @@ class DynamoReviewStore:
         return counts
 
     def add_audit(self, event: AuditEvent) -> None:
-        self._put(event.document_id, AUDIT, event.at, event.id, serialization.dumps(event))
+        self._put(audit_item(event))
 
     def audit(self, document_id: str) -> list[AuditEvent]:
         return [
@@ -76,13 +99,7 @@ class DynamoReviewStore:
         ]
 
     def add_correction(self, correction: Correction) -> None:
-        self._put(
-            correction.document_id,
-            CORRECTION,
-            correction.at,
-            correction.id,
-            serialization.dumps(correction),
-        )
+        self._put(correction_item(correction))
 
     def corrections(self, document_id: str) -> list[Correction]:
         return [
@@ -100,13 +117,7 @@ class DynamoReviewStore:
             for key in keys:
                 batch.delete_item(Key=key)
 
-    def _put(self, document_id: str, kind: str, at: datetime, item_id: str, data: str) -> None:
-        moment = serialization.to_dict(at)
-        item = {
-            "pk": f"DOC#{document_id}",
-            "sk": f"{kind}{moment}#{time.time_ns():020d}#{item_id}",
-            "data": data,
-        }
+    def _put(self, item: dict[str, Any]) -> None:
         with service_errors(SERVICE):
             self.table.put_item(Item=item)
 

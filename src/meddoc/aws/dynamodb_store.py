@@ -94,27 +94,19 @@ class DynamoDocumentStore:
         """Terms only: DynamoDB has no free-text search, so on AWS text queries are
         answered from the entity terms (the full text stays in the results bucket). No
         terms clears the index, also of a record deleted meanwhile."""
-        wanted = {_term_sk(t): t for t in terms}
-        record = self.get(document_id) if wanted else None
-        if wanted and record is None:
-            raise DocumentNotFound(f"no document {document_id}")
-        created = serialization.to_dict(record.created_at) if record else ""
-        existing = set(self._term_keys(document_id))
+        wanted = {term_sk(t): t for t in terms}
+        items = []
+        if wanted:
+            record = self.get(document_id)
+            if record is None:
+                raise DocumentNotFound(f"no document {document_id}")
+            items = [term_item(record, term) for term in wanted.values()]
+        existing = set(term_keys(self.table, document_id))
         with service_errors("Amazon DynamoDB"), self.table.batch_writer() as batch:
             for sk in existing - wanted.keys():
                 batch.delete_item(Key={"pk": f"DOC#{document_id}", "sk": sk})
-            for sk, term in wanted.items():
-                batch.put_item(
-                    Item={
-                        "pk": f"DOC#{document_id}",
-                        "sk": sk,
-                        "kind": term.kind,
-                        "value": term.value,
-                        "category": term.category,
-                        "gsi2pk": f"{term.kind}#{term.value}",
-                        "gsi2sk": f"{created}#{document_id}",
-                    }
-                )
+            for item in items:
+                batch.put_item(Item=item)
 
     def _item(self, document_id: str) -> dict[str, Any] | None:
         with service_errors("Amazon DynamoDB"):
@@ -122,24 +114,40 @@ class DynamoDocumentStore:
         item: dict[str, Any] | None = response.get("Item")
         return item
 
-    def _term_keys(self, document_id: str) -> list[str]:
-        keys: list[str] = []
-        query: dict[str, Any] = {
-            "KeyConditionExpression": "pk = :pk AND begins_with(sk, :term)",
-            "ExpressionAttributeValues": {":pk": f"DOC#{document_id}", ":term": TERM},
-            "ProjectionExpression": "sk",
-        }
-        with service_errors("Amazon DynamoDB"):
-            while True:
-                page = self.table.query(**query)
-                keys += [item["sk"] for item in page.get("Items", [])]
-                if "LastEvaluatedKey" not in page:
-                    return keys
-                query["ExclusiveStartKey"] = page["LastEvaluatedKey"]
 
-
-def _term_sk(term: IndexTerm) -> str:
+def term_sk(term: IndexTerm) -> str:
     return f"{TERM}{term.kind}#{term.value}#{term.category}"
+
+
+def term_item(record: DocumentRecord, term: IndexTerm) -> dict[str, Any]:
+    """A search term's item, in the document's partition and the ByTerm index."""
+    return {
+        "pk": f"DOC#{record.id}",
+        "sk": term_sk(term),
+        "kind": term.kind,
+        "value": term.value,
+        "category": term.category,
+        "gsi2pk": f"{term.kind}#{term.value}",
+        "gsi2sk": f"{serialization.to_dict(record.created_at)}#{record.id}",
+    }
+
+
+def term_keys(table: Any, document_id: str) -> list[str]:
+    """The sort keys of the document's term items."""
+    keys: list[str] = []
+    query: dict[str, Any] = {
+        "KeyConditionExpression": "pk = :pk AND begins_with(sk, :term)",
+        "ExpressionAttributeValues": {":pk": f"DOC#{document_id}", ":term": TERM},
+        "ProjectionExpression": "sk",
+        "ConsistentRead": True,
+    }
+    with service_errors("Amazon DynamoDB"):
+        while True:
+            page = table.query(**query)
+            keys += [item["sk"] for item in page.get("Items", [])]
+            if "LastEvaluatedKey" not in page:
+                return keys
+            query["ExclusiveStartKey"] = page["LastEvaluatedKey"]
 
 
 def _record(item: dict[str, Any]) -> DocumentRecord:

@@ -13,7 +13,8 @@ from typing import Any
 
 import boto3
 
-from meddoc.api.service import Actor, ReviewService
+from meddoc.api.roles import admin
+from meddoc.api.service import ReviewService
 from meddoc.aws.api_wiring import review_service
 from meddoc.aws.settings import ApiSettings
 from meddoc.errors import ConfigurationError, MeddocError
@@ -111,7 +112,7 @@ def _run(args: argparse.Namespace) -> int:
         return 0
     region = boto3.session.Session().region_name or "us-east-1"
     service = service_for(outputs, region)
-    actor = Actor(f"cli:{getpass.getuser()}")
+    actor = admin(f"cli:{getpass.getuser()}")
     if args.command == "status":
         status = service.status()
         print(

@@ -12,10 +12,13 @@ from meddoc.exports.reviewed import (
     Origin,
     ReviewedItem,
     best_concept,
-    phi_entities,
+    finding_origin,
+    masked_item,
+    phi_findings,
     reviewed_item,
 )
 from meddoc.model import Category, CodeSystem, MedicalEntity, Status
+from meddoc.privacy import PhiFinding
 
 COLUMNS = (
     "document_id",
@@ -48,11 +51,14 @@ _SYSTEMS = (CodeSystem.ICD10CM, CodeSystem.RXNORM, CodeSystem.SNOMEDCT)
 
 
 def export_csv(items: list[ExportItem], include_phi: bool = False) -> str:
+    """Without PHI, every text is masked (meddoc.privacy) and PHI gets no rows; with
+    it, each piece of the document's PHI gets a row of its own."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(COLUMNS)
     for item in items:
-        for row in _rows(reviewed_item(item), include_phi):
+        shown = item if include_phi else masked_item(item)
+        for row in _rows(reviewed_item(shown), include_phi):
             writer.writerow([defuse(cell) for cell in row])
     return buffer.getvalue()
 
@@ -65,21 +71,33 @@ def defuse(cell: str) -> str:
 def _rows(item: ReviewedItem, include_phi: bool) -> list[list[str]]:
     document = _document_cells(item)
     entities = [
-        (e, item.origin(e))
+        (e, item.origin(e), item.text_source)
         for e in item.entities
         if e.category != Category.PROTECTED_HEALTH_INFORMATION
     ]
     if include_phi:
-        in_entities = {id(e) for e in item.entities}
         entities += [
-            (e, item.origin(e) if id(e) in in_entities else Origin.MACHINE)
-            for e in phi_entities(item)
+            (_phi_entity(f), finding_origin(item, f), f.text_source) for f in phi_findings(item)
         ]
     if not entities:
         # Nothing may vanish from a spreadsheet: the document still gets its row.
         return [document + [""] * (len(COLUMNS) - len(document))]
-    entities.sort(key=lambda pair: (pair[0].begin, pair[0].end, pair[0].id))
-    return [document + _entity_cells(item, e, origin) for e, origin in entities]
+    entities.sort(
+        key=lambda row: (row[2] != item.text_source, row[0].begin, row[0].end, row[0].id)
+    )
+    return [document + _entity_cells(e, origin, source) for e, origin, source in entities]
+
+
+def _phi_entity(finding: PhiFinding) -> MedicalEntity:
+    return MedicalEntity(
+        finding.text,
+        finding.begin,
+        finding.end,
+        finding.score,
+        id=finding.entity_id if finding.entity_id is not None else -1,
+        category=Category.PROTECTED_HEALTH_INFORMATION,
+        type=finding.type,
+    )
 
 
 def _document_cells(item: ReviewedItem) -> list[str]:
@@ -94,13 +112,13 @@ def _document_cells(item: ReviewedItem) -> list[str]:
     ]
 
 
-def _entity_cells(item: ReviewedItem, entity: MedicalEntity, origin: Origin) -> list[str]:
+def _entity_cells(entity: MedicalEntity, origin: Origin, text_source: str) -> list[str]:
     codes: list[str] = []
     for system in _SYSTEMS:
         concept = best_concept(entity, system)
         codes += [concept.code, concept.description] if concept else ["", ""]
     return [
-        str(entity.id),
+        str(entity.id) if entity.id >= 0 else "",
         origin.value,
         entity.category.value,
         entity.type,
@@ -112,5 +130,5 @@ def _entity_cells(item: ReviewedItem, entity: MedicalEntity, origin: Origin) -> 
         ";".join(t.name for t in entity.traits),
         ";".join(f"{a.type}={a.text}" for a in entity.attributes),
         *codes,
-        item.text_source,
+        text_source,
     ]

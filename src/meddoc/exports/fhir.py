@@ -9,7 +9,7 @@ from typing import Any
 
 from meddoc.exports.fhir_clinical import ResourceContext, clinical_resource
 from meddoc.exports.fhir_patient import Redactor, patient_resource
-from meddoc.exports.reviewed import ExportItem, ReviewedItem, reviewed_item
+from meddoc.exports.reviewed import ExportItem, ReviewedItem, masked_item, reviewed_item
 from meddoc.model import ReviewStatus, Status
 
 FHIR_VERSION = "4.0.1"  # for a Content-Type's fhirVersion parameter (4.0)
@@ -30,10 +30,13 @@ def export_fhir(
     read or store as it sees fit. Not "transaction": that asks a server to apply request
     entries atomically, and these machine-read, at best reviewed resources should not
     be written into a clinical record by an export without a person deciding to.
-    Not "document" either: that needs a signed-off Composition nobody wrote."""
+    Not "document" either: that needs a signed-off Composition nobody wrote.
+    Without a Patient, the documents are masked (meddoc.privacy) and every PHI word
+    left in free text becomes "[PHI]"."""
     entries: list[dict[str, Any]] = []
     for item in items:
-        entries += _document_entries(reviewed_item(item), include_patient, base_url)
+        shown = item if include_patient else masked_item(item)
+        entries += _document_entries(reviewed_item(shown), include_patient, base_url)
     return {
         "resourceType": "Bundle",
         "type": "collection",

@@ -8,8 +8,8 @@ import unicodedata
 from datetime import date
 from typing import Any
 
-from meddoc.exports.reviewed import ReviewedItem, phi_entities
-from meddoc.model import MedicalEntity
+from meddoc.exports.reviewed import ReviewedItem, phi_findings
+from meddoc.privacy import MASK, PhiFinding, free_text_phrases, redact
 
 # A label is looked for this far back on the entity's line ("DOB: ", "Physician: Dr. ").
 _LABEL_REACH = 32
@@ -56,7 +56,7 @@ _DAY_FIRST = re.compile(r"(\d{1,2}) (?:de )?([a-z]+)\.?,? (?:de |del )?(\d{4})")
 
 def patient_resource(item: ReviewedItem, subject_identifier: dict[str, str]) -> dict[str, Any]:
     """A Patient with the document-derived identifier plus what the PHI labels say."""
-    labelled = [(entity, _label(item, entity)) for entity in phi_entities(item)]
+    labelled = [(finding, _label(item, finding)) for finding in phi_findings(item)]
     kept = [(e, label) for e, label in labelled if label != "provider"]
     resource: dict[str, Any] = {
         "resourceType": "Patient",
@@ -85,11 +85,11 @@ def patient_resource(item: ReviewedItem, subject_identifier: dict[str, str]) -> 
     return resource
 
 
-def _identifiers(kept: list[tuple[MedicalEntity, str]]) -> list[dict[str, str]]:
+def _identifiers(kept: list[tuple[PhiFinding, str]]) -> list[dict[str, str]]:
     return [{"value": text} for text in _unique(e.text for e, _ in kept if e.type == "ID")]
 
 
-def _telecom(kept: list[tuple[MedicalEntity, str]]) -> list[dict[str, str]]:
+def _telecom(kept: list[tuple[PhiFinding, str]]) -> list[dict[str, str]]:
     phones = _unique(e.text for e, _ in kept if e.type in ("PHONE_OR_FAX", "PHONE"))
     emails = _unique(e.text for e, _ in kept if e.type == "EMAIL")
     # cpt-2: a ContactPoint with a value needs a system.
@@ -98,11 +98,11 @@ def _telecom(kept: list[tuple[MedicalEntity, str]]) -> list[dict[str, str]]:
     ]
 
 
-def _birth_date(item: ReviewedItem, kept: list[tuple[MedicalEntity, str]]) -> str | None:
+def _birth_date(item: ReviewedItem, kept: list[tuple[PhiFinding, str]]) -> str | None:
     language = item.document.language if item.document else None
     day_first = language is not None and language.language.code != "en"
     for entity, label in kept:
-        if entity.type == "DATE" and label == "birth":
+        if entity.type in ("DATE", "DATE_TIME") and label == "birth":
             parsed = parse_birth_date(entity.text, day_first)
             if parsed:
                 return parsed
@@ -146,13 +146,13 @@ def _valid(year: int, month: int, day: int) -> str | None:
     return born.isoformat() if born <= date.today() else None
 
 
-def _label(item: ReviewedItem, entity: MedicalEntity) -> str:
+def _label(item: ReviewedItem, entity: PhiFinding) -> str:
     """Which label (provider, birth, patient, address) stands last before the entity on
     its line, or "" when none does."""
     if item.document is None:
         return ""
     try:
-        text = item.document.analysed_text(item.text_source)
+        text = item.document.analysed_text(entity.text_source)
     except ValueError:
         return ""
     before = text[max(0, entity.begin - _LABEL_REACH) : max(0, entity.begin)]
@@ -174,31 +174,20 @@ def _unique(texts: Any) -> list[str]:
 
 
 class Redactor:
-    """Replaces detected PHI inside free text (a file name, an entity's text) with a
-    marker, so a bundle without a Patient carries no PHI either."""
+    """Replaces the document's PHI inside free text (a file name, an entity's text)
+    with a marker, so a bundle without a Patient carries no PHI either: the PHI strings
+    (meddoc.privacy) as whole words, and words a masked document already blocked out."""
 
     MARK = "[PHI]"
+    _MASKED = re.compile(f"{MASK}+(?:[ \\t]+{MASK}+)*")
 
     def __init__(self, phi_texts: list[str]) -> None:
-        # Very short PHI ("45" as an age) would blank out doses and values that merely
-        # share the digits; such fragments identify nobody on their own.
-        texts = sorted(
-            {t.strip() for t in phi_texts if sum(c.isalnum() for c in t) >= 3},
-            key=len,
-            reverse=True,
-        )
-        alternatives = "|".join(re.escape(t) for t in texts)
-        self._pattern = (
-            re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)", re.IGNORECASE) if texts else None
-        )
+        self._phrases = free_text_phrases(phi_texts)
 
     @classmethod
     def for_item(cls, item: ReviewedItem) -> Redactor:
-        texts = [e.text for e in phi_entities(item)]
-        if item.document is not None and item.document.language is not None:
-            texts += [p.text for p in item.document.language.pii]
-        return cls(texts)
+        return cls(list(item.phi.phrases) if item.phi is not None else [])
 
     def __call__(self, text: str) -> str:
         """The text redacted and stripped (FHIR strings carry no outer whitespace)."""
-        return (self._pattern.sub(self.MARK, text) if self._pattern else text).strip()
+        return self._MASKED.sub(self.MARK, redact(text, self._phrases, self.MARK)).strip()

@@ -6,17 +6,22 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from meddoc.exports.reviewed import ExportItem, ReviewedItem, reviewed_item
+from meddoc.exports.reviewed import ExportItem, ReviewedItem, masked_item, reviewed_item
 from meddoc.serialization import to_dict
 
 __all__ = ["ExportItem", "export_json"]
 
 
-def export_json(items: list[ExportItem], exported_at: datetime | None = None) -> dict[str, Any]:
+def export_json(
+    items: list[ExportItem], exported_at: datetime | None = None, include_phi: bool = False
+) -> dict[str, Any]:
+    """Without PHI, each document, its entities and corrections are masked and the
+    file name has the document's PHI words masked (meddoc.privacy)."""
     moment = exported_at or datetime.now(UTC)
+    shown = items if include_phi else [masked_item(item) for item in items]
     return {
         "exported_at": to_dict(moment),
-        "documents": [_document(reviewed_item(item), item) for item in items],
+        "documents": [_document(reviewed_item(item), item) for item in shown],
     }
 
 

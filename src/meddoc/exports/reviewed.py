@@ -3,18 +3,21 @@ and, per entity, whether it is the machine's, corrected or added by a reviewer."
 
 from __future__ import annotations
 
+import copy
 import enum
 from dataclasses import dataclass, field
 
+from meddoc.masked_review import mask_corrections
 from meddoc.model import (
-    Category,
     CodeSystem,
     Concept,
     Correction,
     Document,
     DocumentRecord,
     MedicalEntity,
+    ObjectRef,
 )
+from meddoc.privacy import DocumentPhi, PhiFinding, document_phi, mask_document, redact
 from meddoc.review import reviewed_document
 
 
@@ -41,6 +44,7 @@ class ReviewedItem:
     machine_entities: list[MedicalEntity]
     origins: dict[int, Origin]
     removed_entity_ids: list[int]
+    phi: DocumentPhi | None = None  # the document's PHI (meddoc.privacy), once processed
 
     @property
     def entities(self) -> list[MedicalEntity]:
@@ -68,7 +72,26 @@ def reviewed_item(item: ExportItem) -> ReviewedItem:
     origins = {e.id: _origin(e, by_id.get(e.id)) for e in entities}
     kept = {e.id for e in entities}
     removed = [e.id for e in machine if e.id not in kept]
-    return ReviewedItem(item.record, reviewed, list(machine), origins, removed)
+    phi = document_phi(item.document, item.corrections)
+    return ReviewedItem(item.record, reviewed, list(machine), origins, removed, phi)
+
+
+def masked_item(item: ExportItem) -> ExportItem:
+    """The item as an export without PHI carries it: the document and the corrections
+    masked (meddoc.privacy), and the document's PHI words masked in the file name and
+    the upload's key."""
+    record = copy.deepcopy(item.record)
+    if item.document is None:
+        return ExportItem(record, None, mask_corrections(item.corrections, None, None))
+    phi = document_phi(item.document, item.corrections)
+    masked = mask_document(item.document, phi)
+    record.name = redact(record.name, phi.phrases)
+    # Upload keys carry the file name too.
+    record.source, *record.other_sources = (
+        ObjectRef(ref.bucket, redact(ref.key, phi.phrases))
+        for ref in (record.source, *record.other_sources)
+    )
+    return ExportItem(record, masked, mask_corrections(item.corrections, masked, phi))
 
 
 def _origin(entity: MedicalEntity, machine: MedicalEntity | None) -> Origin:
@@ -84,9 +107,14 @@ def best_concept(entity: MedicalEntity, system: CodeSystem) -> Concept | None:
     return max(concepts, key=lambda c: c.score) if concepts else None
 
 
-def phi_entities(item: ReviewedItem) -> list[MedicalEntity]:
-    """Detected PHI: the PHI analysis plus PHI-category entities of the reviewed view."""
-    if item.document is None or item.document.medical is None:
-        return []
-    in_entities = [e for e in item.entities if e.category == Category.PROTECTED_HEALTH_INFORMATION]
-    return [*item.document.medical.phi, *in_entities]
+def phi_findings(item: ReviewedItem) -> list[PhiFinding]:
+    """The document's PHI as reported (meddoc.privacy.document_phi)."""
+    return list(item.phi.findings) if item.phi is not None else []
+
+
+def finding_origin(item: ReviewedItem, finding: PhiFinding) -> Origin:
+    """A finding that is a reviewed entity has that entity's origin; others are the
+    machine's."""
+    by_id = {e.id: e for e in item.entities}
+    entity = by_id.get(finding.entity_id) if finding.entity_id is not None else None
+    return item.origin(entity) if entity is not None else Origin.MACHINE

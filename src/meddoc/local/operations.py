@@ -7,7 +7,8 @@ import getpass
 import sys
 from typing import TextIO
 
-from meddoc.api.service import Actor, ReviewService
+from meddoc.api.roles import Actor, admin
+from meddoc.api.service import ReviewService
 from meddoc.local.batch import BatchSummary, run_jobs
 from meddoc.local.runtime import LocalRuntime
 from meddoc.local.serving import local_uploads, review_service
@@ -20,7 +21,7 @@ def _service(runtime: LocalRuntime) -> ReviewService:
 
 
 def _actor() -> Actor:
-    return Actor(f"cli:{getpass.getuser()}")
+    return admin(f"cli:{getpass.getuser()}")
 
 
 def status_report(settings: LocalSettings) -> str:

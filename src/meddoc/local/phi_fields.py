@@ -122,6 +122,9 @@ _LABEL_RE = re.compile(
     ),
     re.IGNORECASE,
 )
+# What stands before a label word (without its colon) that is part of a name instead: a
+# number or a joining word ("7004 Sample Street", "Paseo de la Muestra 1076").
+_IN_A_NAME = re.compile(r"(?:\b\d+|\b(?:de|del|la|las|los|el|of|the))[ \t]+$", re.IGNORECASE)
 _FIELD_END = re.compile(r"[ \t]{2,}|\t|[ \t]\|[ \t]|\n")
 _EMPTY_VALUES = frozenset(
     {
@@ -146,6 +149,11 @@ _PHONE_VALUE = re.compile(r"\+?[\d(][\d ().-]{5,}\d")
 _ID_VALUE = re.compile(r"#?\s*([A-Za-z0-9]*\d[A-Za-z0-9/.-]*(?:[ ][\dA-Z][\dA-Za-z/.-]*)*)")
 _AGE_VALUE = re.compile(r"(\d{1,3})(?!\d)")
 _DATE_VALUE = re.compile(r"\d{1,2}[/.-]\d{1,2}(?:[/.-]\d{2,4})?|\d{4}-\d{1,2}-\d{1,2}")
+# A labelled date the OCR misread ("U6/V6/200C", "02 /16/1988"): the label says it is a
+# date; the shape and half its characters being digits say where it is.
+_MISREAD_DATE_VALUE = re.compile(
+    r"[0-9A-Za-z]{1,2}[ \t]?[/.-][ \t]?[0-9A-Za-z]{1,2}[ \t]?[/.-][ \t]?[0-9A-Za-z]{2,4}(?![\w/])"
+)
 
 
 def find_fields(text: str, lists: NameLists) -> Iterator[Finding]:
@@ -169,6 +177,9 @@ def _is_label(text: str, match: re.Match[str]) -> bool:
     line_start = text.rfind("\n", 0, match.start()) + 1
     before = text[line_start : match.start()]
     label_kind = _kind(match)
+    if not match.group().rstrip().endswith((":", "#", ".")) and _IN_A_NAME.search(before):
+        # "7004 Sample Street", "Paseo de la Muestra": a word of a place, not a label.
+        return False
     if label_kind is Kind.NAME and _NOT_PERSON_BEFORE.search(before):
         return False
     return not (
@@ -214,6 +225,9 @@ def _value(
         return (begin + match.start(1), begin + match.end(1)) if match and ok else None
     if kind is Kind.DATE:
         match = _DATE_VALUE.match(value)
+        misread = _MISREAD_DATE_VALUE.match(value)
+        if not match and misread and sum(c.isdigit() for c in misread.group()) >= 4:
+            match = misread
         return (begin + match.start(), begin + match.end()) if match else None
     if kind is Kind.PHONE:
         match = _PHONE_VALUE.match(value)

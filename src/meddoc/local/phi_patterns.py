@@ -7,6 +7,7 @@ import enum
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 
 
 class Kind(enum.StrEnum):
@@ -77,6 +78,34 @@ _ISO_DATE = re.compile(r"(?<![\d/.-])(\d{4})-(\d{1,2})-(\d{1,2})(?![\d/-])")
 _MONTH_YEAR = re.compile(r"(?<![\d/.-])(\d{1,2})/(\d{4})(?![\d/-]|\.\d)")
 
 
+# Letters OCR reads in place of digits (handwriting, worn print): within a token that is
+# mostly digits, "O" is a zero and "l" a one. Shapes (dates, phones) are also looked
+# for in a copy of the text read that way; offsets stay the same (one for one).
+_OCR_DIGITS = str.maketrans("OoDQUuCcIilL|!ZzSsbGBgq", "00000000111111225566899")
+_TOKEN = re.compile(r"[^\s]+")
+
+
+@lru_cache(maxsize=4)
+def ocr_digits(text: str) -> str:
+    """The text with letters read as the digits OCR took them for, in every token whose
+    letters and digits are mostly digits (at least two); same length as `text`."""
+    return _TOKEN.sub(_read_token, text)
+
+
+def _read_token(match: re.Match[str]) -> str:
+    token = match.group()
+    digits = sum(c.isdigit() for c in token)
+    if digits >= 2 and digits > sum(c.isalpha() for c in token):
+        return token.translate(_OCR_DIGITS)
+    return token
+
+
+# A numeric date the OCR spaced out ("02 /16/1988"); a four-digit year keeps it a date.
+_SPACED_DATE = re.compile(
+    r"(?<![\d/.-])(\d{1,2})[ \t]?([/.-])[ \t]?(\d{1,2})[ \t]?\2[ \t]?(\d{4})(?![\d/-]|\.\d)"
+)
+
+
 def _valid_day_month(a: int, b: int) -> bool:
     """True when (a, b) reads as month/day or day/month."""
     return (1 <= a <= 12 and 1 <= b <= 31) or (1 <= b <= 12 and 1 <= a <= 31)
@@ -88,6 +117,20 @@ def find_dates(text: str) -> Iterator[Finding]:
     for match in _NUMERIC_DATE.finditer(text):
         if _valid_day_month(int(match.group(1)), int(match.group(3))):
             yield Finding(Kind.DATE, match.start(), match.end(), 0.9, 60)
+    read = ocr_digits(text)
+    for match in _NUMERIC_DATE.finditer(read) if read != text else ():
+        # A misread date ("05/0b/2025"): kept when it has a four-digit year.
+        misread = read[match.start() : match.end()] != text[match.start() : match.end()]
+        if (
+            misread
+            and len(match.group(4)) == 4
+            and _valid_day_month(int(match.group(1)), int(match.group(3)))
+        ):
+            yield Finding(Kind.DATE, match.start(), match.end(), 0.7, 59)
+    for match in _SPACED_DATE.finditer(read):
+        spaced = " " in match.group() or "\t" in match.group()
+        if spaced and _valid_day_month(int(match.group(1)), int(match.group(3))):
+            yield Finding(Kind.DATE, match.start(), match.end(), 0.7, 59)
     for match in _ISO_DATE.finditer(text):
         if 1 <= int(match.group(2)) <= 12 and 1 <= int(match.group(3)) <= 31:
             yield Finding(Kind.DATE, match.start(), match.end(), 0.9, 60)
@@ -98,14 +141,16 @@ def find_dates(text: str) -> Iterator[Finding]:
 
 # --- ages -----------------------------------------------------------------------------
 
+# "años", also as OCR misreads it ("anos", "aos", "afios", "arios")
+_YEARS_ES = r"(?:años|anos|aos|afios|arios|añ0s)"
 _AGES = re.compile(
     "|".join(
         (
             r"\b(\d{1,3})[ \t]*-?[ \t]*(?:years?|yrs?)[ \t]*-?[ \t]*old\b",
             r"\b(\d{1,3})[ \t]*(?:yo|y/o|y\.o\.?|yrs?\.?[ \t]+old)(?![\w/])",
             r"\b(?:aged?|at[ \t]+age)[ \t]+(\d{1,3})\b",
-            r"\b(?:de|edad(?:[ \t]+de)?:?)[ \t]+(\d{1,3})[ \t]+años\b",
-            r"\b(\d{1,3})[ \t]+años[ \t]+de[ \t]+edad\b",
+            rf"\b(?:de|edad(?:[ \t]+de)?:?)[ \t]+(\d{{1,3}})[ \t]+{_YEARS_ES}\b",
+            rf"\b(\d{{1,3}})[ \t]+{_YEARS_ES}[ \t]+de[ \t]+edad\b",
         )
     ),
     re.IGNORECASE,
@@ -143,7 +188,11 @@ _PHONES = re.compile(
         )
     )
 )
-_PHONE = re.compile(rf"(?<![\w/.-])(?:{_PHONES.pattern})(?![\w/-]|\.\d)")
+# Before a phone: nothing that continues a number; an area code in parentheses may
+# follow a word the OCR ran into it ("Salazar(212) 555-0150", "Tel.(212)...").
+_PHONE = re.compile(
+    rf"(?:(?<![\w/.-])|(?<=[^\W\d_.]|[.:])(?=\())(?:{_PHONES.pattern})(?![\w/-]|\.\d)"
+)
 
 
 def find_contact_points(text: str) -> Iterator[Finding]:
@@ -160,6 +209,13 @@ def find_contact_points(text: str) -> Iterator[Finding]:
         yield Finding(Kind.IP_ADDRESS, match.start(), match.end(), 0.9, 70)
     for match in _PHONE.finditer(text):
         yield Finding(Kind.PHONE, match.start(), match.end(), 0.85, 60)
+    read = ocr_digits(text)
+    for match in _PHONE.finditer(read) if read != text else ():
+        # A misread phone ("(7O2) 555-O113") keeps its separators and most of its digits.
+        written = text[match.start() : match.end()]
+        misread = sum(a != b for a, b in zip(written, match.group(), strict=True))
+        if 0 < misread <= 2 and any(c in written for c in "()-. "):
+            yield Finding(Kind.PHONE, match.start(), match.end(), 0.7, 59)
 
 
 # --- identifiers ----------------------------------------------------------------------
@@ -250,6 +306,7 @@ _PLACE_BEFORE_DATE = re.compile(
 )
 _EN_FACILITY = re.compile(
     r"\b(?:[A-Z][\w'.&-]*[ \t]+){1,4}(?i:Hospital|Medical Cent(?:er|re)|Medical Group|Clinic"
+    r"|Community Health|Health Partners|Health Services|Family Practice|Primary Care"
     r"|Health Cent(?:er|re)|Health System|Healthcare|Laboratories|Laboratory|Labs|Pharmacy"
     r"|Family Medicine|Internal Medicine|Pediatrics|Rehab Center|Rehabilitation Center"
     r"|Urgent Care|Imaging Center|Surgery Center|Nursing Home|Associates|Cardiology"

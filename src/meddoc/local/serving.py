@@ -30,7 +30,8 @@ from meddoc.local.runtime import LocalRuntime
 from meddoc.local.sandbox import Sandbox
 from meddoc.local.server import LOCAL_HOSTS, RECEIPT_HEADER, ReviewServer
 from meddoc.local.settings import LocalSettings
-from meddoc.local.sqlite_review import SqliteReviewStore
+from meddoc.local.sqlite_review import SqliteReviewStore, SqliteReviewUnitOfWork
+from meddoc.local.tokens import TokenFile
 from meddoc.pipeline.runner import utc_now
 
 SITE_DIR = Path(meddoc.__file__).resolve().parents[2] / "site"
@@ -39,15 +40,17 @@ SITE_DIR = Path(meddoc.__file__).resolve().parents[2] / "site"
 def review_service(
     runtime: LocalRuntime, uploads: LocalUploads, pages: PageRenderer | None = None
 ) -> ReviewService:
+    reviews = SqliteReviewStore(runtime.store)
     return ReviewService(
         store=runtime.store,
-        reviews=SqliteReviewStore(runtime.store),
+        reviews=reviews,
         blobs=runtime.blobs,
         layout=runtime.layout,
         uploads=uploads,
         reprocessor=LocalReprocessor(runtime.queue),
         originals=uploads,
         now=utc_now,
+        unit_of_work=lambda: SqliteReviewUnitOfWork(reviews),
         mode="local",
         pages=pages,
         tombstones=runtime.tombstones,
@@ -87,6 +90,11 @@ def build_server(
             "--no-auth is allowed only on the loopback address (127.0.0.1, ::1, localhost)"
         )
     quiet_powertools()
+    authenticator: Authenticator = NoAuthentication()
+    if token:
+        tokens = TokenFile(settings.tokens_file)
+        tokens.entries()  # a damaged token file stops the start, with its reason
+        authenticator = BearerToken(token, tokens)
     runtime = LocalRuntime(settings)
     resolver = SerialResolver()
     sandbox = Sandbox()
@@ -95,7 +103,6 @@ def build_server(
     uploads = LocalUploads(runtime.blobs, runtime.queue, limits, identify)
     pages = SandboxedPages(sandbox, runtime.blobs, resolver.released, render_task)
     service = review_service(runtime, uploads, pages)
-    authenticator: Authenticator = BearerToken(token) if token else NoAuthentication()
 
     app = create_app(service, authenticator, extra_routes=upload_route(uploads))
     resolver.bind(app)

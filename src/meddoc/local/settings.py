@@ -29,6 +29,11 @@ class LocalSettings:
         return self.data_dir / "meddoc.db"
 
     @property
+    def tokens_file(self) -> Path:
+        """Named access tokens with roles, as hashes (`meddoc token add`)."""
+        return self.data_dir / "tokens.json"
+
+    @property
     def cache_dir(self) -> Path:
         return self.data_dir / "cache"
 

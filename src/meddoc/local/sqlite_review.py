@@ -1,18 +1,21 @@
 """ReviewStore on SQLite: document search (status, dates, full text through FTS5,
-entity terms, codes) with cursor paging, and the audit trail and corrections."""
+entity terms, codes) with cursor paging, and the audit trail and corrections; and the
+unit of work that makes review writes one transaction."""
 
 from __future__ import annotations
 
 import base64
 import json
 import re
-from typing import Any
+from collections.abc import Iterable
+from types import TracebackType
+from typing import Any, Self
 
 from meddoc import serialization
 from meddoc.errors import InvalidRequest
 from meddoc.local.sqlite_store import SqliteDocumentStore
 from meddoc.model import AuditEvent, Correction, DocumentRecord
-from meddoc.ports import DocumentQuery, RecordPage
+from meddoc.ports import DocumentQuery, IndexTerm, RecordChange, RecordPage
 
 CODE_KINDS = ("ICD-10-CM", "RxNorm")
 _WORD = re.compile(r"\w+", re.UNICODE)
@@ -97,6 +100,51 @@ class SqliteReviewStore:
                 (document_id,),
             ).fetchall()
         return [row["data"] for row in rows]
+
+
+class SqliteReviewUnitOfWork:
+    """One SQLite transaction (BEGIN IMMEDIATE) around review writes: the stores' own
+    writes join it, and it commits them together or rolls them all back. Holding the
+    write lock from the first read, the records read through it cannot change."""
+
+    def __init__(self, reviews: SqliteReviewStore) -> None:
+        self.reviews = reviews
+        self.store = reviews.store
+        self._open = False
+
+    def __enter__(self) -> Self:
+        self.store.begin()
+        self._open = True
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        if self._open:  # not committed: nothing of it stays
+            self._open = False
+            self.store.rollback()
+
+    def get(self, document_id: str) -> DocumentRecord | None:
+        return self.store.get(document_id)
+
+    def update(self, document_id: str, change: RecordChange) -> DocumentRecord:
+        return self.store.update(document_id, change)
+
+    def add_audit(self, event: AuditEvent) -> None:
+        self.reviews.add_audit(event)
+
+    def add_correction(self, correction: Correction) -> None:
+        self.reviews.add_correction(correction)
+
+    def index(self, document_id: str, terms: Iterable[IndexTerm], text: str) -> None:
+        self.store.index(document_id, terms, text)
+
+    def commit(self) -> None:
+        self._open = False
+        self.store.commit()
 
 
 def _conditions(query: DocumentQuery) -> tuple[list[str], list[Any]]:

@@ -18,19 +18,53 @@ class SqliteDocumentStore:
     def __init__(self, connection: sqlite3.Connection) -> None:
         self.db = connection
         self._lock = threading.RLock()
+        self._open = False  # a transaction is open (read and set under _lock only)
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
         """BEGIN IMMEDIATE: take the write lock first, so read-change-write is atomic
-        across threads and processes."""
+        across threads and processes. Inside an open transaction (a unit of work) the
+        writes join it, and the unit commits or rolls them back."""
         with self._lock:
-            self.db.execute("BEGIN IMMEDIATE")
+            if self._open:
+                yield self.db
+                return
+            self.begin()
             try:
                 yield self.db
             except BaseException:
-                self.db.execute("ROLLBACK")
+                self.rollback()
                 raise
+            self.commit()
+
+    def begin(self) -> None:
+        """Open a transaction that holds this thread's lock until commit or rollback."""
+        self._lock.acquire()
+        try:
+            self.db.execute("BEGIN IMMEDIATE")
+        except BaseException:
+            self._lock.release()
+            raise
+        self._open = True
+
+    def commit(self) -> None:
+        try:
             self.db.execute("COMMIT")
+        except BaseException:
+            self.rollback()
+            raise
+        self._close()
+
+    def rollback(self) -> None:
+        try:
+            if self.db.in_transaction:
+                self.db.execute("ROLLBACK")
+        finally:
+            self._close()
+
+    def _close(self) -> None:
+        self._open = False
+        self._lock.release()
 
     def get(self, document_id: str) -> DocumentRecord | None:
         with self._lock:

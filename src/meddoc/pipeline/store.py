@@ -4,7 +4,7 @@ its summary and search terms."""
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import datetime
 
 from meddoc.errors import DocumentNotFound
@@ -14,6 +14,7 @@ from meddoc.model import (
     Category,
     CodeSystem,
     Concept,
+    Correction,
     Document,
     Engine,
     LanguageAnalysis,
@@ -27,6 +28,8 @@ from meddoc.pipeline.analyze_language import TextResult
 from meddoc.pipeline.artifacts import Artifacts
 from meddoc.pipeline.job import LANGUAGE, MEDICAL, OCR, TEXT_ANALYSIS, Job
 from meddoc.ports import DocumentStore, IndexTerm
+from meddoc.privacy import MASK, DocumentPhi, document_phi, mask_document, redact
+from meddoc.review import reviewed_document
 
 STEP = "store"
 INDEXED_CATEGORIES = (
@@ -53,7 +56,7 @@ def store_document(
         )
     ref = artifacts.save_document(job, document)
     try:
-        store.index(job.document_id, index_terms(document), searchable_text(document))
+        store.index(job.document_id, *search_index(document))
         artifacts.stop_if_deleted(job, indexed=True)
         store.update(
             job.document_id, records.finish(summarize(document), ref, document.engines, now())
@@ -108,23 +111,33 @@ def summarize(document: Document) -> Summary:
         conditions=count(Category.MEDICAL_CONDITION),
         tests=count(Category.TEST_TREATMENT_PROCEDURE),
         anatomy=count(Category.ANATOMY),
-        phi=len(medical.phi) + count(Category.PROTECTED_HEALTH_INFORMATION),
+        phi=document_phi(document).count,
         icd10cm_codes=_top_codes(medical, CodeSystem.ICD10CM),
         rxnorm_codes=_top_codes(medical, CodeSystem.RXNORM),
     )
 
 
-def index_terms(document: Document) -> list[IndexTerm]:
-    """Entity texts and their best codes. PHI is never indexed: a search index must not
-    become a second copy of names and dates."""
-    if document.medical is None:
+def search_index(
+    document: Document, corrections: Sequence[Correction] = ()
+) -> tuple[list[IndexTerm], str]:
+    """What the search index keeps of a (reviewed) document: its entity terms, best
+    codes and text, with every PHI word left out, so the index never becomes a second
+    copy of names, dates and numbers and a search for a patient finds nothing."""
+    phi = document_phi(document, corrections)
+    masked = mask_document(reviewed_document(document, list(corrections)), phi)
+    return index_terms(masked, phi), searchable_text(masked)
+
+
+def index_terms(masked: Document, phi: DocumentPhi) -> list[IndexTerm]:
+    """Entity texts (PHI words dropped) and their best codes, from a masked document."""
+    if masked.medical is None:
         return []
     terms: set[IndexTerm] = set()
-    for entity in document.medical.entities:
+    for entity in masked.medical.entities:
         if entity.category not in INDEXED_CATEGORIES:
             continue
         # Sort keys have size limits (DynamoDB: 1 KB); no real entity is this long.
-        value = " ".join(entity.text.lower().split())[:200]
+        value = _without_phi(redact(entity.text, phi.phrases)).lower()[:200]
         if value:
             terms.add(IndexTerm("entity", value, entity.category.value))
         for system in (CodeSystem.ICD10CM, CodeSystem.RXNORM):
@@ -134,12 +147,15 @@ def index_terms(document: Document) -> list[IndexTerm]:
     return sorted(terms, key=lambda t: (t.kind, t.value, t.category))
 
 
-def searchable_text(document: Document) -> str:
-    """The text and, when there is one, its English translation: a search in English
-    finds a Spanish document too."""
-    if document.translation is None:
-        return document.text
-    return f"{document.text}\n\n{document.translation.text}"
+def searchable_text(masked: Document) -> str:
+    """The masked text and, when there is one, its masked English translation (a search
+    in English finds a Spanish document too), PHI words left out."""
+    texts = [masked.text] + ([masked.translation.text] if masked.translation else [])
+    return "\n\n".join("\n".join(_without_phi(line) for line in t.split("\n")) for t in texts)
+
+
+def _without_phi(text: str) -> str:
+    return " ".join(word for word in text.split() if MASK not in word)
 
 
 def _top_codes(medical: MedicalAnalysis, system: CodeSystem) -> list[str]:

@@ -147,7 +147,9 @@ def test_given_clinical_values_when_detected_then_they_are_not_phi(text: str) ->
     assert detect_phi(text) == []
 
 
-@pytest.mark.parametrize("name", ["phi_dev.txt", "phi_holdout.txt", "phi_fresh.txt"])
+@pytest.mark.parametrize(
+    "name", ["phi_dev.txt", "phi_holdout.txt", "phi_fresh.txt", "phi_ocr.txt"]
+)
 def test_given_labelled_corpus_when_read_then_every_marked_span_slices_the_text(name: str) -> None:
     documents = read_corpus(HERE / name)
 
@@ -156,6 +158,62 @@ def test_given_labelled_corpus_when_read_then_every_marked_span_slices_the_text(
         assert document.language in {"en", "es"}
         for _, begin, end in document.entities:
             assert document.text[begin:end].strip() == document.text[begin:end] != ""
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "expected"),
+    [
+        ("Fecha:05/0b/2025", "es", ("DATE", "05/0b/2025")),
+        ("Visit date: 1l/O4/2025 seen", "en", ("DATE", "1l/O4/2025")),
+        ("Date of birth: U6/V6/200C", "en", ("DATE", "U6/V6/200C")),
+        ("Date of birth: 02 /16/1988", "en", ("DATE", "02 /16/1988")),
+        ("Seen on 04/ 09/2025 for follow-up", "en", ("DATE", "04/ 09/2025")),
+        ("Tel. (7O2) 555-O113", "en", ("PHONE_OR_FAX", "(7O2) 555-O113")),
+        ("Emergency contact: Ana Ruiz(821) 555-0110", "en", ("PHONE_OR_FAX", "(821) 555-0110")),
+        ("Tel.(743)555-0144", "en", ("PHONE_OR_FAX", "(743)555-0144")),
+        ("Mujer de 70 aos con fiebre", "es", ("AGE", "70")),
+        ("Lakeside Community Health\nVISIT NOTE", "en", ("ADDRESS", "Lakeside Community Health")),
+    ],
+)
+def test_given_what_ocr_makes_of_phi_when_detected_then_it_is_found(
+    text: str, language: str, expected: tuple[str, str]
+) -> None:
+    assert expected in found(text, language)
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "expected"),
+    [
+        (
+            "Address: 7004 Sample Street, Springfield, ZZ U0443",
+            "en",
+            ("ADDRESS", "7004 Sample Street, Springfield, ZZ U0443"),
+        ),
+        (
+            "Domicilio:\nPaseo de la Muestra 3329, Villaejemplo, TX 00040",
+            "es",
+            ("ADDRESS", "Paseo de la Muestra 3329, Villaejemplo, TX 00040"),
+        ),
+    ],
+)
+def test_given_a_place_name_holding_a_label_word_then_the_whole_address_is_found(
+    text: str, language: str, expected: tuple[str, str]
+) -> None:
+    assert found(text, language) == {expected}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Lot BC4821937 expires 2026",
+        "Sodium 142 mmol/L 135-145, SpO2 95 %, B12 400 pg/mL",
+        "Hemoglobin A1c 6.4 % 4.0-5.6 H",
+    ],
+)
+def test_given_codes_and_values_that_look_misread_then_they_are_no_date_nor_phone(
+    text: str,
+) -> None:
+    assert {kind for kind, _ in found(text)} & {"DATE", "PHONE_OR_FAX"} == set()
 
 
 def test_given_labelled_dev_documents_when_detected_then_pinned_entities_are_found() -> None:

@@ -1,0 +1,133 @@
+"""What reviewers did, as the masked view shows it: reviewed entities, corrections and
+audit events with the document's PHI (meddoc.privacy) masked in every text they quote."""
+
+from __future__ import annotations
+
+import copy
+from typing import Any, cast
+
+from meddoc.model import AuditEvent, Correction, Document, MedicalEntity, Span
+from meddoc.privacy import (
+    MASK,
+    ORIGINAL,
+    DocumentPhi,
+    document_phi,
+    mask_document,
+    mask_text,
+    redact,
+)
+
+Review = tuple[Document | None, list[MedicalEntity], list[Correction], list[AuditEvent]]
+
+
+def mask_review(
+    document: Document | None,
+    entities: list[MedicalEntity],
+    corrections: list[Correction],
+    audit: list[AuditEvent],
+) -> Review:
+    """A document with its reviewed entities, corrections and audit trail as the
+    masked view shows them. Without a processed document (failed, or being processed
+    again) nothing tells PHI apart, so every quoted text is blocked out."""
+    if document is None:
+        return None, [], mask_corrections(corrections, None, None), mask_audit(audit, None, None)
+    phi = document_phi(document, corrections)
+    masked = mask_document(document, phi)
+    return (
+        masked,
+        mask_entities(copy.deepcopy(entities), masked, phi),
+        mask_corrections(corrections, masked, phi),
+        mask_audit(audit, masked, phi),
+    )
+
+
+def mask_entities(
+    entities: list[MedicalEntity], masked: Document, phi: DocumentPhi
+) -> list[MedicalEntity]:
+    """Reviewed entities (a reviewer's added or corrected ones too) with PHI masked
+    like the document's own: their texts as the masked text quotes them, and the
+    document's PHI words masked in any text the offsets do not quote."""
+    source = masked.medical.text_source if masked.medical else ORIGINAL
+    text = masked.analysed_text(source)
+    for entity in entities:
+        entity.text = _requoted(text, entity, phi)
+        for attribute in entity.attributes:
+            attribute.text = _requoted(text, attribute, phi)
+    return entities
+
+
+def _requoted(text: str, span: Span, phi: DocumentPhi) -> str:
+    quoted = text[span.begin : span.end]
+    if len(quoted) != len(span.text):
+        return redact(span.text, phi.phrases)
+    return quoted if MASK in quoted else redact(span.text, phi.phrases)
+
+
+def mask_corrections(
+    corrections: list[Correction], masked: Document | None, phi: DocumentPhi | None
+) -> list[Correction]:
+    """Copies of the corrections as the masked view shows them (without a processed
+    document to tell PHI apart, every entity text is blocked out)."""
+    shown = copy.deepcopy(corrections)
+    entities = [c.entity for c in shown if c.entity is not None]
+    if masked is None or phi is None:
+        for entity in entities:
+            _block_out(entity)
+        return shown
+    mask_entities(entities, masked, phi)
+    for correction in shown:
+        correction.note = redact(correction.note, phi.phrases)
+    return shown
+
+
+def _block_out(entity: MedicalEntity) -> None:
+    entity.text = mask_text(entity.text, [(0, len(entity.text))])
+    for attribute in entity.attributes:
+        attribute.text = mask_text(attribute.text, [(0, len(attribute.text))])
+
+
+def mask_audit(
+    events: list[AuditEvent], masked: Document | None, phi: DocumentPhi | None
+) -> list[AuditEvent]:
+    """Audit events as the masked view shows them: a state with offsets quotes the
+    masked text there, and every other text in a state or note (a reviewer's note, an
+    attribute's text) has the document's PHI words masked. Without a processed
+    document (failed, or being reprocessed) every quoted text is blocked out."""
+    shown = copy.deepcopy(events)
+    for event in shown:
+        event.before = _masked_dict(event.before, masked, phi)
+        event.after = _masked_dict(event.after, masked, phi)
+        if phi is not None:
+            event.note = redact(event.note, phi.phrases)
+    return shown
+
+
+def _masked_dict(
+    state: dict[str, Any] | None, masked: Document | None, phi: DocumentPhi | None
+) -> dict[str, Any] | None:
+    return None if state is None else cast(dict[str, Any], _masked_state(state, masked, phi))
+
+
+def _masked_state(state: object, masked: Document | None, phi: DocumentPhi | None) -> object:
+    if isinstance(state, dict):
+        shown = {key: _masked_state(value, masked, phi) for key, value in state.items()}
+        if isinstance(state.get("text"), str):
+            shown["text"] = _state_text(state, masked, phi)
+        return shown
+    if isinstance(state, list):
+        return [_masked_state(value, masked, phi) for value in state]
+    if isinstance(state, str) and phi is not None:
+        return redact(state, phi.phrases)
+    return state
+
+
+def _state_text(state: dict[str, object], masked: Document | None, phi: DocumentPhi | None) -> str:
+    text, begin, end = str(state["text"]), state.get("begin"), state.get("end")
+    if masked is None or phi is None:
+        return mask_text(text, [(0, len(text))])
+    source = masked.medical.text_source if masked.medical else ORIGINAL
+    located = isinstance(begin, int) and isinstance(end, int)
+    quoted = masked.analysed_text(source)[cast(int, begin) : cast(int, end)] if located else ""
+    if MASK in quoted and len(quoted) == len(text):
+        return quoted
+    return redact(text, phi.phrases)
