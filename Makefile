@@ -10,7 +10,7 @@ DATA ?= ../shared/data
 # sam build needs the Lambda runtime's Python (3.12) on PATH; pyenv provides it here.
 SAM_PYENV ?= 3.11.7:3.12.1
 
-.PHONY: help venv run test lint format bench build deploy clean
+.PHONY: help venv run test lint format bench build deploy checkov clean
 
 help:
 	@echo "make run    - process the sample documents offline, then serve the review site"
@@ -18,6 +18,7 @@ help:
 	@echo "make lint   - ruff, mypy, cfn-lint"
 	@echo "make bench  - accuracy and speed figures (needs $(DATA))"
 	@echo "make build  - sam build;  make deploy - sam deploy"
+	@echo "make checkov - checkov on the SAM-transformed template (installs it into .venv-checkov)"
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -70,6 +71,21 @@ build: $(SAM)
 deploy: build venv
 	$(SAM) deploy --stack-name $(or $(STACK),meddoc)
 	$(BIN)/python -m meddoc.aws.deploy_site --stack $(or $(STACK),meddoc) --site site
+
+# checkov reads CloudFormation: the template goes through the SAM transform first (offline,
+# tests/aws/sam_transform.py). Its own venv: its pins clash with the project's.
+CHECKOV_VENV := .venv-checkov
+CHECKOV := $(CHECKOV_VENV)/bin/checkov
+
+$(CHECKOV):
+	$(PYTHON) -m venv $(CHECKOV_VENV)
+	$(CHECKOV_VENV)/bin/pip install --quiet checkov==3.3.30
+
+checkov: $(SAM) $(CHECKOV)
+	mkdir -p .aws-sam
+	AWS_DEFAULT_REGION=us-east-1 $(SAM_VENV)/bin/python tests/aws/sam_transform.py template.yaml \
+		> .aws-sam/template.transformed.json
+	$(CHECKOV) -f .aws-sam/template.transformed.json --framework cloudformation --compact --quiet
 
 clean:
 	rm -rf .aws-sam .pytest_cache .mypy_cache .ruff_cache

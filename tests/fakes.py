@@ -7,6 +7,7 @@ from __future__ import annotations
 import copy
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from meddoc.errors import DocumentNotFound, ServiceThrottled
 from meddoc.model import (
@@ -31,7 +32,7 @@ from meddoc.model import (
     Translation,
     Word,
 )
-from meddoc.ports import IndexTerm, RecordChange, ResponseLog
+from meddoc.ports import IndexTerm, RecordChange, ResponseLog, Tombstone
 
 
 class FakeBlobStore:
@@ -94,6 +95,23 @@ class FakeDocumentStore:
     def index(self, document_id: str, terms: Iterable[IndexTerm], text: str) -> None:
         self.terms[document_id] = list(terms)
         self.texts[document_id] = text
+
+
+class FakeTombstones:
+    def __init__(self) -> None:
+        self.buried: dict[str, Tombstone] = {}
+
+    def bury(self, tombstone: Tombstone) -> None:
+        self.buried[tombstone.document_id] = tombstone
+
+    def find(self, document_id: str) -> Tombstone | None:
+        return self.buried.get(document_id)
+
+    def lift(self, document_id: str) -> None:
+        self.buried.pop(document_id, None)
+
+    def older_than(self, moment: datetime) -> list[Tombstone]:
+        return [t for t in self.buried.values() if t.at < moment]
 
 
 def page_of(*lines: str) -> Page:

@@ -1,5 +1,6 @@
 """Scheduled: documents RECEIVED or PROCESSING for longer than the threshold become
-FAILED "timed out", so nothing waits forever unnoticed (the stuck-document detector)."""
+FAILED "timed out", so nothing waits forever unnoticed (the stuck-document detector);
+tombstones of deleted documents past their grace go, with what their runs left."""
 
 from datetime import timedelta
 from typing import Any
@@ -9,7 +10,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from meddoc.aws.instrumentation import count, instrumented, logger
 from meddoc.aws.wiring import runtime
 from meddoc.pipeline.runner import utc_now
-from meddoc.pipeline.stuck import fail_stuck
+from meddoc.pipeline.stuck import fail_stuck, sweep_tombstones
 
 aws = runtime()
 
@@ -21,4 +22,6 @@ def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     for document_id in failed:
         logger.warning("document timed out", extra={"document_id": document_id})
     count("DocumentsTimedOut", len(failed))
-    return {"timed_out": failed}
+    swept = sweep_tombstones(aws.deletions, utc_now)
+    count("TombstonesCleared", len(swept))
+    return {"timed_out": failed, "tombstones_cleared": swept}

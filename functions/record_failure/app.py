@@ -1,5 +1,6 @@
 """The workflow's Catch target: mark the document FAILED with the failing step and a
-reason a person can act on (identifying the upload first if validation itself broke)."""
+reason a person can act on (identifying the upload first if validation itself broke).
+A document deleted meanwhile raises DocumentDeleted instead (the workflow then ends)."""
 
 from typing import Any
 
@@ -25,6 +26,7 @@ def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
         store=aws.store,
         limits=aws.settings.limits,
         now=utc_now,
+        deletions=aws.deletions,
     )
     logger.warning("document failed", extra={"document_id": job.document_id, "step": request.step})
     count("DocumentsFailed")

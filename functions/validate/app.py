@@ -17,7 +17,16 @@ aws = runtime()
 @instrumented
 def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     job = job_from_event(event)
-    job = validate(job, blobs=aws.blobs, store=aws.store, limits=aws.settings.limits, now=utc_now)
+    # A request from a listing (backfill) names no version: pin the one current now.
+    job.source = aws.blobs.pinned(job.source)
+    job = validate(
+        job,
+        blobs=aws.blobs,
+        store=aws.store,
+        limits=aws.settings.limits,
+        now=utc_now,
+        deletions=aws.deletions,
+    )
     logger.info("validated", extra={"document_id": job.document_id, "action": job.action})
     count(f"Upload_{job.action}")
     return job_payload(job)

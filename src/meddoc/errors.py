@@ -17,6 +17,11 @@ class DocumentNotFound(MeddocError):
     pass
 
 
+class DocumentDeleted(MeddocError):
+    """The document was deleted while a step worked on it: the step removed what it had
+    written and the run stops (the workflow ends without a record to mark FAILED)."""
+
+
 class InvalidRequest(MeddocError):
     """A request the API cannot act on as given (bad filter, cursor, correction)."""
 

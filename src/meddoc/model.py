@@ -322,10 +322,13 @@ class Document:
 
 @dataclass(frozen=True, slots=True)
 class ObjectRef:
-    """Where bytes live: an S3 bucket and key, or a local store name and relative path."""
+    """Where bytes live: an S3 bucket and key, or a local store name and relative path.
+    `version` pins one S3 object version (a key can be overwritten with other bytes);
+    empty means the current bytes (local stores, or refs stored before versions)."""
 
     bucket: str
     key: str
+    version: str = ""
 
     def __str__(self) -> str:
         return f"{self.bucket}/{self.key}"

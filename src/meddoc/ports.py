@@ -213,3 +213,26 @@ class ReviewUnitOfWork(Protocol):
         ...
 
     def commit(self) -> None: ...
+
+
+@dataclass(frozen=True, slots=True)
+class Tombstone:
+    """A deleted document. Runs of its attempts up to `attempts` may still be under way:
+    they stop at their next write; a new upload of the same bytes starts at the next
+    attempt (so nothing a deleted run stored, e.g. an idempotency record, is reused)."""
+
+    document_id: str
+    attempts: int
+    at: datetime
+
+
+class Tombstones(Protocol):
+    """Tombstones, kept beside the document records (DynamoDB, or SQLite locally)."""
+
+    def bury(self, tombstone: Tombstone) -> None: ...
+
+    def find(self, document_id: str) -> Tombstone | None: ...
+
+    def lift(self, document_id: str) -> None: ...
+
+    def older_than(self, moment: datetime) -> list[Tombstone]: ...

@@ -61,6 +61,8 @@ def create_stack_resources() -> None:
     s3 = boto3.client("s3", region_name=REGION)
     s3.create_bucket(Bucket=UPLOADS)
     s3.create_bucket(Bucket=RESULTS)
+    versioning = resource("UploadBucket")["Properties"]["VersioningConfiguration"]
+    s3.put_bucket_versioning(Bucket=UPLOADS, VersioningConfiguration=versioning)
     create_table("DocumentsTable", TABLE)
     create_table("IdempotencyTable", IDEMPOTENCY)
 

@@ -19,6 +19,7 @@ from hypothesis import strategies as st
 from meddoc.aws.comprehend import ComprehendAnalyzer, ComprehendLanguageDetector
 from meddoc.aws.comprehend_medical import ComprehendMedicalAnalyzer, MedicalOptions
 from meddoc.aws.dynamodb_store import DynamoDocumentStore
+from meddoc.aws.events import job_from_event, job_payload
 from meddoc.aws.s3_blobs import S3BlobStore
 from meddoc.aws.textract import TextractAsyncDetector, TextractDetector
 from meddoc.aws.translate import AmazonTranslator
@@ -36,7 +37,8 @@ from meddoc.pipeline import records
 from meddoc.ports import IndexTerm, ResponseLog
 from tests.aws.cloud import REGION, RESULTS, TABLE, UPLOADS
 
-FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "aws"
+ROOT = Path(__file__).resolve().parents[2]
+FIXTURES = ROOT / "tests" / "fixtures" / "aws"
 NOW = datetime(2026, 11, 26, 9, 0, tzinfo=UTC)
 
 
@@ -75,6 +77,38 @@ def test_s3_blob_store_writes_reads_and_deletes_by_prefix(cloud: None) -> None:
     with pytest.raises(DocumentNotFound):
         blobs.size(ref)
     assert blobs.read(ObjectRef(RESULTS, "documents/d2/document.json")) == b"{}"
+
+
+def test_s3_blob_store_reads_the_pinned_version_after_the_key_is_overwritten(
+    cloud: None,
+) -> None:
+    s3 = boto3.client("s3", region_name=REGION)
+    blobs = S3BlobStore(s3)
+    first = s3.put_object(Bucket=UPLOADS, Key="scan.png", Body=b"patient A")["VersionId"]
+    s3.put_object(Bucket=UPLOADS, Key="scan.png", Body=b"patient B, longer")
+    pinned = ObjectRef(UPLOADS, "scan.png", first)
+    assert blobs.read(pinned) == b"patient A"
+    assert blobs.size(pinned) == len(b"patient A")
+    assert blobs.read(ObjectRef(UPLOADS, "scan.png")) == b"patient B, longer"
+    current = blobs.pinned(ObjectRef(UPLOADS, "scan.png"))
+    assert current.version
+    assert current.version != first
+    assert blobs.pinned(pinned) == pinned
+    s3.delete_object(Bucket=UPLOADS, Key="scan.png", VersionId=first)
+    with pytest.raises(DocumentNotFound):
+        blobs.read(pinned)
+
+
+def test_an_upload_event_names_the_decoded_key_and_pins_its_version() -> None:
+    event = json.loads((ROOT / "events" / "validate.json").read_text())
+    job = job_from_event(event)
+    assert job.source == ObjectRef(
+        "meddoc-uploads", "intake/scan one+1.png", "3HL4kqtJlcpXroDTDmJ.rmSpXd3dIbrHY"
+    )
+    del event["detail"]["object"]["version-id"]  # an unversioned bucket
+    assert job_from_event(event).source.version == ""
+    # The job travels between steps as JSON: the version with it.
+    assert job_from_event(job_payload(job)).source == job.source
 
 
 # --- DynamoDB --------------------------------------------------------------------------
@@ -184,7 +218,10 @@ def test_textract_async_detection_waits_then_gathers_every_result_page() -> None
             "start_document_text_detection",
             {"JobId": "job-1"},
             {
-                "DocumentLocation": {"S3Object": {"Bucket": UPLOADS, "Name": "a.pdf"}},
+                # The version the upload event named: never another document's bytes.
+                "DocumentLocation": {
+                    "S3Object": {"Bucket": UPLOADS, "Name": "a.pdf", "Version": "v-7"}
+                },
                 "ClientRequestToken": "tok-1",
             },
         )
@@ -202,7 +239,7 @@ def test_textract_async_detection_waits_then_gathers_every_result_page() -> None
             {"JobId": "job-1", "MaxResults": 1000, "NextToken": "t1"},
         )
         log = ResponseLog()
-        assert detector.start(ObjectRef(UPLOADS, "a.pdf"), "tok-1", log) == "job-1"
+        assert detector.start(ObjectRef(UPLOADS, "a.pdf", "v-7"), "tok-1", log) == "job-1"
         assert detector.poll("job-1", log) is None
         detection = detector.poll("job-1", log)
     assert detection is not None

@@ -327,11 +327,14 @@ def test_reprocess_and_delete_through_the_api_reach_step_functions_s3_and_dynamo
 
         s3 = boto3.client("s3", region_name=REGION)
         original = "notes/visit note.png"
-        s3.put_object(Bucket=UPLOADS, Key=original, Body=b"an older version")
+        # Another document's bytes under the same key: they are not this document's.
+        s3.put_object(Bucket=UPLOADS, Key=original, Body=b"another document")
         reply = host.request("DELETE", f"/api/documents/{note}")
         assert reply.status == 200
-        versions = s3.list_object_versions(Bucket=UPLOADS, Prefix=original)
-        assert versions.get("Versions", []) == []
+        versions = s3.list_object_versions(Bucket=UPLOADS, Prefix=original)["Versions"]
+        assert len(versions) == 1
+        kept = s3.get_object(Bucket=UPLOADS, Key=original, VersionId=versions[0]["VersionId"])
+        assert kept["Body"].read() == b"another document"
         assert s3.list_objects_v2(Bucket=RESULTS, Prefix=f"documents/{note}/")["KeyCount"] == 0
         table = boto3.resource("dynamodb", region_name=REGION).Table(TABLE)
         left = table.query(KeyConditionExpression=Key("pk").eq(f"DOC#{note}"))["Items"]

@@ -1,10 +1,12 @@
 """The review API's AWS adapters under moto: presigned uploads into the upload bucket,
-page-image links, every version of an original deleted, reprocessing through the
-pipeline's state machine; and the API's settings."""
+a document's own versions of its originals deleted (never another document's bytes under
+the same key), reprocessing through the pipeline's state machine; and the API's
+settings."""
 
 from __future__ import annotations
 
 import base64
+import hashlib
 import json
 from datetime import UTC, datetime
 from typing import Any
@@ -88,21 +90,42 @@ def test_an_upload_too_large_or_with_an_overlong_name_is_refused(
         S3Uploads(UPLOADS, s3, Limits()).intent(name, size, "image/png")
 
 
-def test_deleting_an_original_removes_every_version_of_every_source_and_nothing_else(
+def versions_left(s3: Any) -> dict[str, list[bytes]]:
+    """What each key of the upload bucket still holds, oldest version first."""
+    listed = s3.list_object_versions(Bucket=UPLOADS).get("Versions", [])
+    left: dict[str, list[bytes]] = {}
+    for entry in sorted(listed, key=lambda v: v["LastModified"]):
+        body = s3.get_object(Bucket=UPLOADS, Key=entry["Key"], VersionId=entry["VersionId"])
+        left.setdefault(entry["Key"], []).append(body["Body"].read())
+    return left
+
+
+def test_deleting_a_document_deletes_exactly_its_own_versions_of_its_sources(s3: Any) -> None:
+    mine, other = b"this document", b"another document, same key"
+    first = s3.put_object(Bucket=UPLOADS, Key="scans/note.png", Body=mine)["VersionId"]
+    s3.put_object(Bucket=UPLOADS, Key="scans/note.png", Body=other)  # overwritten
+    again = s3.put_object(Bucket=UPLOADS, Key="again/note.png", Body=mine)["VersionId"]
+    s3.put_object(Bucket=UPLOADS, Key="scans/note.png.bak", Body=mine)
+    document = record("scans/note.png")
+    document.source = ObjectRef(UPLOADS, "scans/note.png", first)
+    document.other_sources = [ObjectRef(UPLOADS, "again/note.png", again)]
+    assert S3Uploads(UPLOADS, s3, Limits()).delete_original(document) == 2
+    assert versions_left(s3) == {"scans/note.png": [other], "scans/note.png.bak": [mine]}
+
+
+def test_a_source_stored_without_a_version_deletes_the_versions_with_the_documents_bytes(
     s3: Any,
 ) -> None:
-    keys = ["scans/visit note.png", "again/visit note.png", "scans/visit note.png.bak"]
-    for key in keys:
-        s3.put_object(Bucket=UPLOADS, Key=key, Body=b"first")
-        s3.put_object(Bucket=UPLOADS, Key=key, Body=b"second")
-    s3.delete_object(Bucket=UPLOADS, Key="again/visit note.png")  # a delete marker too
+    mine, other = b"this document", b"another document, same key"
+    for body in (mine, other, mine):
+        s3.put_object(Bucket=UPLOADS, Key="scans/note.png", Body=body)
+    s3.put_object(Bucket=UPLOADS, Key="scans/note.png.bak", Body=mine)
+    document = record("scans/note.png")
+    document.id = hashlib.sha256(mine).hexdigest()
     uploads = S3Uploads(UPLOADS, s3, Limits())
-    assert uploads.delete_original(record(keys[0], keys[1])) == 2
-    left = s3.list_object_versions(Bucket=UPLOADS)
-    remaining = {v["Key"] for v in left.get("Versions", []) + left.get("DeleteMarkers", [])}
-    assert remaining == {"scans/visit note.png.bak"}
-    assert len(left["Versions"]) == 2
-    assert uploads.delete_original(record(keys[0])) == 0  # nothing left to delete
+    assert uploads.delete_original(document) == 2
+    assert versions_left(s3) == {"scans/note.png": [other], "scans/note.png.bak": [mine]}
+    assert uploads.delete_original(document) == 0  # nothing of it left to delete
 
 
 def test_reprocessing_starts_the_pipeline_with_a_request_the_validate_step_reads(
@@ -112,13 +135,15 @@ def test_reprocessing_starts_the_pipeline_with_a_request_the_validate_step_reads
     machine = stepfunctions.create_state_machine(
         name="pipeline", definition=definition(), roleArn=f"arn:aws:iam::{ACCOUNT}:role/x"
     )["stateMachineArn"]
-    StepFunctionsReprocessor(machine, stepfunctions).reprocess(record())
+    document = record()
+    document.source = ObjectRef(UPLOADS, "scans/visit note.png", "v-1")
+    StepFunctionsReprocessor(machine, stepfunctions).reprocess(document)
     executions = stepfunctions.list_executions(stateMachineArn=machine)["executions"]
     assert len(executions) == 1
     assert "visit" not in executions[0]["name"]  # file names may be PHI
     started = stepfunctions.describe_execution(executionArn=executions[0]["executionArn"])
     job = job_from_event(json.loads(started["input"]))
-    assert job.source == ObjectRef(UPLOADS, "scans/visit note.png")
+    assert job.source == ObjectRef(UPLOADS, "scans/visit note.png", "v-1")
     assert job.name == "visit note.png"
     assert job.resume is True  # the API has set the record RECEIVED: this run owns it
 

@@ -19,6 +19,7 @@ from tests.aws.cloud import template
 
 ROOT = Path(__file__).resolve().parents[2]
 ASL = ROOT / "statemachine" / "pipeline.asl.json"
+KEY_USE = {"If": ["UseKms", {"Ref": "KeyUsePolicy"}, {"Ref": "AWS::NoValue"}]}
 API_FUNCTIONS = ("ApiFunction", "ApiKeyAuthorizerFunction")
 
 
@@ -107,8 +108,10 @@ def test_every_task_retries_throttling_with_jitter_and_catches_everything() -> N
         retried = {e for r in state["Retry"] for e in r["ErrorEquals"]}
         assert {"ServiceThrottled", "ServiceUnavailable", "Lambda.ServiceException"} <= retried
         assert all(r["JitterStrategy"] == "FULL" for r in state["Retry"]), name
+        # A document deleted under the run ends it quietly, never as a failure to record.
+        assert state["Catch"][0]["ErrorEquals"] == ["DocumentDeleted"], name
         if not name.startswith("Record"):
-            assert state["Catch"][0]["ErrorEquals"] == ["States.ALL"], name
+            assert state["Catch"][-1]["ErrorEquals"] == ["States.ALL"], name
 
 
 @pytest.mark.parametrize("resource", ["UploadBucket", "ResultsBucket", "SiteBucket"])
@@ -132,7 +135,20 @@ def resources() -> dict[str, Any]:
     return found
 
 
-SITE_ORIGIN = {"Sub": "https://${SiteDistribution.DomainName}"}
+SITE_ORIGIN = {
+    "If": [
+        "HasSiteDomain",
+        {"Sub": "https://${SiteDomainName}"},
+        {"Sub": "https://${SiteDistribution.DomainName}"},
+    ]
+}
+SITE_URL = {
+    "If": [
+        "HasSiteDomain",
+        {"Sub": "https://${SiteDomainName}/"},
+        {"Sub": "https://${SiteDistribution.DomainName}/"},
+    ]
+}
 
 
 def test_the_site_is_served_only_through_cloudfront_with_origin_access_control() -> None:
@@ -195,14 +211,13 @@ def test_cors_and_sign_in_callbacks_name_only_the_sites_own_origin() -> None:
     assert upload_rule["AllowedOrigins"] == [SITE_ORIGIN]
     assert {"POST", "PUT", "GET"} <= set(upload_rule["AllowedMethods"])
     client = resources()["UserPoolClient"]["Properties"]
-    site_url = {"Sub": "https://${SiteDistribution.DomainName}/"}
-    assert client["CallbackURLs"] == client["LogoutURLs"] == [site_url]
+    assert client["CallbackURLs"] == client["LogoutURLs"] == [SITE_URL]
     assert client["GenerateSecret"] is False  # a browser app: PKCE, no secret
     assert client["AllowedOAuthFlows"] == ["code"]
     environment = resources()["ApiFunction"]["Properties"]["Environment"]["Variables"]
     assert environment["SITE_ORIGIN"] == SITE_ORIGIN
     outputs = template()["Outputs"]
-    assert outputs["SiteUrl"]["Value"] == site_url
+    assert outputs["SiteUrl"]["Value"] == SITE_URL
 
 
 def test_every_api_route_is_behind_cognito_or_the_api_key_authorizer() -> None:
@@ -239,7 +254,8 @@ def test_every_api_route_is_behind_cognito_or_the_api_key_authorizer() -> None:
 
 
 def test_the_api_function_may_do_only_what_the_review_service_needs() -> None:
-    (policy,) = resources()["ApiFunction"]["Properties"]["Policies"]
+    policy, key_use = resources()["ApiFunction"]["Properties"]["Policies"]
+    assert key_use == KEY_USE
     actions = {
         action
         for statement in policy["Statement"]
@@ -255,6 +271,7 @@ def test_the_api_function_may_do_only_what_the_review_service_needs() -> None:
         "dynamodb:BatchGetItem",
         "dynamodb:BatchWriteItem",
         "s3:GetObject",
+        "s3:GetObjectVersion",
         "s3:DeleteObject",
         "s3:ListBucket",
         "s3:PutObject",

@@ -109,6 +109,17 @@ def test_a_record_round_trips_through_json_with_times_in_utc() -> None:
     assert serialization.from_dict(DocumentRecord, data) == record
 
 
+def test_an_object_ref_keeps_its_version_and_a_ref_stored_without_one_still_loads() -> None:
+    pinned = ObjectRef("uploads", "scans/scan001.png", "3HL4kqtJlcpX")
+    data = serialization.to_dict(pinned)
+    assert data == {"bucket": "uploads", "key": "scans/scan001.png", "version": "3HL4kqtJlcpX"}
+    assert serialization.from_dict(ObjectRef, data) == pinned
+    old = serialization.from_dict(ObjectRef, {"bucket": "uploads", "key": "scans/scan001.png"})
+    assert old == ObjectRef("uploads", "scans/scan001.png")
+    assert old.version == ""
+    assert old != pinned  # two versions of one key are two originals
+
+
 def test_layout_gives_every_line_and_word_its_offset_in_the_text() -> None:
     first, second = page_of("Dx: diabetes", "Rx: metformin 500 mg"), page_of("page two")
     second.number = 2

@@ -17,13 +17,15 @@ import pytest
 from botocore.stub import Stubber
 
 from meddoc import serialization
-from meddoc.aws import clients, wiring
+from meddoc.api.service import ReviewService
+from meddoc.aws import api_wiring, clients, wiring
 from meddoc.aws.comprehend import ComprehendAnalyzer, ComprehendLanguageDetector
 from meddoc.aws.comprehend_medical import ComprehendMedicalAnalyzer
+from meddoc.aws.settings import ApiSettings
 from meddoc.aws.textract import TextractAsyncDetector, TextractDetector
 from meddoc.aws.translate import AmazonTranslator
 from meddoc.model import Document, DocumentRecord
-from tests.aws.cloud import REGION, RESULTS, TABLE, UPLOADS
+from tests.aws.cloud import REGION, RESULTS, TABLE, UPLOADS, lambda_environment
 from tests.workflow.shim import definition, handlers_in_process, load_handlers
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -75,23 +77,31 @@ def services(cloud: None) -> Iterator[Services]:
         stub.deactivate()
 
 
-def upload_event(key: str) -> dict[str, Any]:
-    """An S3 "Object Created" event as EventBridge delivers it (key URL-encoded)."""
+def upload_event(key: str, version: str = "") -> dict[str, Any]:
+    """An S3 "Object Created" event as EventBridge delivers it (key URL-encoded; the
+    version id when the bucket is versioned)."""
     event: dict[str, Any] = json.loads((ROOT / "events" / "validate.json").read_text())
     event["detail"]["bucket"]["name"] = UPLOADS
     event["detail"]["object"]["key"] = quote_plus(key, safe="/")
+    if version:
+        event["detail"]["object"]["version-id"] = version
     return event
 
 
 def execute(key: str, data: bytes) -> dict[str, Any]:
-    boto3.client("s3", region_name=REGION).put_object(Bucket=UPLOADS, Key=key, Body=data)
+    """Upload, then run the workflow on the event of that upload."""
+    put = boto3.client("s3", region_name=REGION).put_object(Bucket=UPLOADS, Key=key, Body=data)
+    return run_workflow(upload_event(key, put.get("VersionId", "")))
+
+
+def run_workflow(event: dict[str, Any]) -> dict[str, Any]:
     sfn = boto3.client("stepfunctions", region_name=REGION)
     machine = sfn.create_state_machine(
         name=f"pipeline-{time.monotonic_ns()}",
         definition=definition(),
         roleArn="arn:aws:iam::123456789012:role/pipeline",
     )["stateMachineArn"]
-    execution = sfn.start_execution(stateMachineArn=machine, input=json.dumps(upload_event(key)))
+    execution = sfn.start_execution(stateMachineArn=machine, input=json.dumps(event))
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
         described = sfn.describe_execution(executionArn=execution["executionArn"])
@@ -99,6 +109,17 @@ def execute(key: str, data: bytes) -> dict[str, Any]:
             return described
         time.sleep(0.2)
     raise AssertionError("the workflow did not finish within 120 s")
+
+
+def review_service() -> ReviewService:
+    """The review service as the API Lambda wires it (what the site's requests reach)."""
+    environ = {
+        **lambda_environment(),
+        "UPLOAD_BUCKET": UPLOADS,
+        "STATE_MACHINE_ARN": f"arn:aws:states:{REGION}:123456789012:stateMachine:pipeline",
+        "AWS_REGION": REGION,
+    }
+    return api_wiring.review_service(ApiSettings.from_environ(environ))
 
 
 def stored_record(document_id: str) -> DocumentRecord:

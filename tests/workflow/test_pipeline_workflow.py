@@ -43,7 +43,9 @@ def test_a_printed_image_goes_through_to_done_with_results_and_index(
     execution = execute("intake/scan one+1.png", png_bytes(text="scan"))
     assert execution["status"] == "SUCCEEDED"
     output = json.loads(execution["output"])
-    assert output["source"] == {"bucket": UPLOADS, "key": "intake/scan one+1.png"}
+    assert output["source"]["bucket"] == UPLOADS
+    assert output["source"]["key"] == "intake/scan one+1.png"
+    assert output["source"]["version"]  # the upload bucket is versioned: the event pins it
     record = stored_record(output["document_id"])
     assert record.status == Status.DONE
     assert record.summary is not None

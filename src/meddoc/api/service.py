@@ -47,7 +47,15 @@ from meddoc.pipeline import records
 from meddoc.pipeline.job import ResultsLayout
 from meddoc.pipeline.store import search_index
 from meddoc.pipeline.stuck import unsettled
-from meddoc.ports import BlobStore, DocumentQuery, DocumentStore, ReviewStore, ReviewUnitOfWork
+from meddoc.ports import (
+    BlobStore,
+    DocumentQuery,
+    DocumentStore,
+    ReviewStore,
+    ReviewUnitOfWork,
+    Tombstone,
+    Tombstones,
+)
 from meddoc.privacy import document_phi, mask_document, phi_boxes
 from meddoc.review import check_correction, keep_details, reviewed_view
 
@@ -108,6 +116,7 @@ class ReviewService:
     mode: str = "local"
     pages: PageRenderer | None = None  # None: rendered here
     runtime_health: Callable[[], RuntimeHealth] | None = None  # workers, disk (local)
+    tombstones: Tombstones | None = None
 
     # --- who may ------------------------------------------------------------------------
 
@@ -354,9 +363,13 @@ class ReviewService:
 
     def delete(self, document_id: str, actor: Actor) -> Deleted:
         """Everything about the document goes (original, results, record, index, audit
-        and corrections); one content-free event records that it was deleted."""
+        and corrections); one content-free event records that it was deleted. The
+        tombstone comes first: a step still working on the document stops at its next
+        write and removes what it wrote (meddoc.pipeline.deletion)."""
         self.authorize(actor, Permission.DELETE, [document_id], "delete the document")
         record = self._record(document_id)
+        if self.tombstones is not None:
+            self.tombstones.bury(Tombstone(document_id, record.attempts, self.now()))
         objects = self.originals.delete_original(record)
         objects += self.blobs.delete_prefix(self.layout.bucket, self.layout.prefix(document_id))
         self.reviews.delete(document_id)

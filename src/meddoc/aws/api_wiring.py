@@ -18,6 +18,7 @@ from meddoc.api.service import ReviewService
 from meddoc.aws.clients import SDK_CONFIG, client, resource
 from meddoc.aws.dynamodb_review import DynamoReviewStore
 from meddoc.aws.dynamodb_store import DynamoDocumentStore
+from meddoc.aws.dynamodb_tombstones import DynamoTombstones
 from meddoc.aws.dynamodb_unit_of_work import DynamoReviewUnitOfWork
 from meddoc.aws.review_adapters import S3Uploads, StepFunctionsReprocessor
 from meddoc.aws.s3_blobs import S3BlobStore
@@ -54,6 +55,7 @@ def review_service(settings: ApiSettings) -> ReviewService:
         now=utc_now,
         unit_of_work=lambda: DynamoReviewUnitOfWork(settings.aws.table_name, dynamodb),
         mode="aws",
+        tombstones=DynamoTombstones(settings.aws.table_name, dynamodb),
     )
 
 

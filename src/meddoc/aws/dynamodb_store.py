@@ -92,17 +92,21 @@ class DynamoDocumentStore:
 
     def index(self, document_id: str, terms: Iterable[IndexTerm], text: str = "") -> None:
         """Terms only: DynamoDB has no free-text search, so on AWS text queries are
-        answered from the entity terms (the full text stays in the results bucket)."""
-        record = self.get(document_id)
-        if record is None:
-            raise DocumentNotFound(f"no document {document_id}")
+        answered from the entity terms (the full text stays in the results bucket). No
+        terms clears the index, also of a record deleted meanwhile."""
         wanted = {term_sk(t): t for t in terms}
+        items = []
+        if wanted:
+            record = self.get(document_id)
+            if record is None:
+                raise DocumentNotFound(f"no document {document_id}")
+            items = [term_item(record, term) for term in wanted.values()]
         existing = set(term_keys(self.table, document_id))
         with service_errors("Amazon DynamoDB"), self.table.batch_writer() as batch:
             for sk in existing - wanted.keys():
                 batch.delete_item(Key={"pk": f"DOC#{document_id}", "sk": sk})
-            for term in wanted.values():
-                batch.put_item(Item=term_item(record, term))
+            for item in items:
+                batch.put_item(Item=item)
 
     def _item(self, document_id: str) -> dict[str, Any] | None:
         with service_errors("Amazon DynamoDB"):

@@ -1,6 +1,6 @@
 """Typed parsing of what the workflow hands a step: the S3 "Object Created" event from
-EventBridge (keys arrive URL-encoded and are decoded exactly once), a reprocess
-request, or the job an earlier step returned."""
+EventBridge (keys arrive URL-encoded and are decoded exactly once; the version id pins
+the bytes that arrived), a reprocess request, or the job an earlier step returned."""
 
 from __future__ import annotations
 
@@ -35,7 +35,9 @@ def job_from_event(event: dict[str, Any]) -> Job:
     if "detail" in event and "detail-type" in event:
         upload = parse(event=event, model=S3EventNotificationEventBridgeModel)
         key = unquote_plus(upload.detail.object.key)
-        return Job(source=ObjectRef(upload.detail.bucket.name, key), name=posixpath.basename(key))
+        version = upload.detail.object.version_id or ""
+        source = ObjectRef(upload.detail.bucket.name, key, "" if version == "null" else version)
+        return Job(source=source, name=posixpath.basename(key))
     job: Job = parse(event=event, model=Job)
     return job
 

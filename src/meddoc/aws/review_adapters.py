@@ -1,14 +1,16 @@
 """The AWS side of the review API: presigned S3 POSTs into the upload bucket (whose
-event starts the workflow), short-lived URLs of the originals for page images, every
-version of an original deleted, and reprocessing through the pipeline state machine."""
+event starts the workflow), a document's own versions of its originals deleted, and
+reprocessing through the pipeline state machine."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 import secrets
 import uuid
 from typing import Any
 
+from meddoc import serialization
 from meddoc.api.views import UploadIntent
 from meddoc.aws.clients import service_errors
 from meddoc.errors import InvalidRequest, ServiceRejected
@@ -23,7 +25,7 @@ S3 = "Amazon S3"
 class S3Uploads:
     """Uploads straight from the browser to the upload bucket: each intent is a presigned
     POST for one key under its own prefix, of exactly the announced size. Deleting a
-    document deletes every version of its originals (the bucket is versioned)."""
+    document deletes the object versions it came from (the bucket is versioned)."""
 
     def __init__(self, bucket: str, s3: Any, limits: Limits, expires_in: int = 300) -> None:
         self.bucket = bucket
@@ -51,35 +53,53 @@ class S3Uploads:
         )
 
     def delete_original(self, record: DocumentRecord) -> int:
-        """How many of the document's originals had stored versions (all now gone)."""
+        """How many stored object versions of the document's originals were deleted:
+        exactly the versions the document came from (its source and other sources).
+        Other versions of the same keys are other documents' bytes and stay."""
         deleted = 0
-        for ref in dict.fromkeys([record.source, *record.other_sources]):
-            deleted += self._delete_versions(ref)
+        with service_errors(S3):
+            for ref in dict.fromkeys([record.source, *record.other_sources]):
+                versions = [ref.version] if ref.version else self._versions_of(ref, record.id)
+                deleted += self._delete_versions(ref.bucket, ref.key, versions)
         return deleted
 
-    def _delete_versions(self, ref: ObjectRef) -> int:
-        versions: list[dict[str, str]] = []
-        stored = False
-        with service_errors(S3):
-            pages = self.s3.get_paginator("list_object_versions").paginate(
-                Bucket=ref.bucket, Prefix=ref.key
+    def _versions_of(self, ref: ObjectRef, document_id: str) -> list[str]:
+        """A ref stored before refs carried versions: the versions of its key whose
+        bytes are this document's (its id is their SHA-256)."""
+        found = []
+        pages = self.s3.get_paginator("list_object_versions").paginate(
+            Bucket=ref.bucket, Prefix=ref.key
+        )
+        for page in pages:
+            for entry in page.get("Versions", []):
+                # The prefix also matches longer keys.
+                if (
+                    entry["Key"] == ref.key
+                    and self._sha256(ref, entry["VersionId"]) == document_id
+                ):
+                    found.append(str(entry["VersionId"]))
+        return found
+
+    def _sha256(self, ref: ObjectRef, version: str) -> str:
+        digest = hashlib.sha256()
+        body = self.s3.get_object(Bucket=ref.bucket, Key=ref.key, VersionId=version)["Body"]
+        for chunk in body.iter_chunks(1 << 20):
+            digest.update(chunk)
+        return digest.hexdigest()
+
+    def _delete_versions(self, bucket: str, key: str, versions: list[str]) -> int:
+        deleted = 0
+        for start in range(0, len(versions), 1000):
+            objects = [{"Key": key, "VersionId": v} for v in versions[start : start + 1000]]
+            answer = self.s3.delete_objects(
+                Bucket=bucket, Delete={"Objects": objects, "Quiet": False}
             )
-            for page in pages:
-                for kind in ("Versions", "DeleteMarkers"):
-                    for entry in page.get(kind, []):
-                        if entry["Key"] != ref.key:  # the prefix also matches longer keys
-                            continue
-                        stored = stored or kind == "Versions"
-                        versions.append({"Key": entry["Key"], "VersionId": entry["VersionId"]})
-            for start in range(0, len(versions), 1000):
-                answer = self.s3.delete_objects(
-                    Bucket=ref.bucket,
-                    Delete={"Objects": versions[start : start + 1000], "Quiet": True},
-                )
-                if answer.get("Errors"):
-                    codes = sorted({str(e.get("Code", "")) for e in answer["Errors"]})
-                    raise ServiceRejected(f"{S3} kept some versions of an original ({codes})")
-        return 1 if stored else 0
+            errors = [e for e in answer.get("Errors", []) if e.get("Code") != "NoSuchVersion"]
+            if errors:
+                codes = sorted({str(e.get("Code", "")) for e in errors})
+                raise ServiceRejected(f"{S3} kept some versions of an original ({codes})")
+            deleted += len(answer.get("Deleted", []))
+        return deleted
 
 
 class StepFunctionsReprocessor:
@@ -92,7 +112,8 @@ class StepFunctionsReprocessor:
 
     def reprocess(self, record: DocumentRecord) -> None:
         request = {
-            "source": {"bucket": record.source.bucket, "key": record.source.key},
+            # The version too: the run reads the bytes this document came from.
+            "source": serialization.to_dict(record.source),
             "name": record.name,
             # The service has set the record RECEIVED: this execution owns it.
             "resume": True,

@@ -1,4 +1,5 @@
-"""BlobStore on Amazon S3."""
+"""BlobStore on Amazon S3. A ref with a version reads exactly that object version (the
+upload bucket is versioned, and a key can be overwritten with another document)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,16 @@ from meddoc.aws.clients import client, error_code, service_errors
 from meddoc.errors import DocumentNotFound
 from meddoc.model import ObjectRef
 
-_MISSING = ("NoSuchKey", "404", "NotFound")
+_MISSING = ("NoSuchKey", "NoSuchVersion", "404", "NotFound")
+_GONE = "the object is not there (deleted, or never uploaded)"  # keys may be PHI
+
+
+def object_address(ref: ObjectRef) -> dict[str, str]:
+    """Bucket, Key and (when pinned) VersionId, as S3's object calls take them."""
+    address = {"Bucket": ref.bucket, "Key": ref.key}
+    if ref.version:
+        address["VersionId"] = ref.version
+    return address
 
 
 class S3BlobStore:
@@ -19,23 +29,25 @@ class S3BlobStore:
         self.s3 = s3 or client("s3")
 
     def size(self, ref: ObjectRef) -> int:
-        try:
-            head = self.s3.head_object(Bucket=ref.bucket, Key=ref.key)
-        except ClientError as exc:
-            if error_code(exc) in _MISSING:
-                raise DocumentNotFound(f"no object at {ref}") from exc
-            raise
-        return int(head["ContentLength"])
+        return int(self._head(ref)["ContentLength"])
+
+    def pinned(self, ref: ObjectRef) -> ObjectRef:
+        """The ref to the version current now (a ref from a listing has none), so that
+        every later read sees the same bytes even if the key is overwritten."""
+        if ref.version:
+            return ref
+        version = str(self._head(ref).get("VersionId") or "")
+        return ObjectRef(ref.bucket, ref.key, "" if version == "null" else version)
 
     def read(self, ref: ObjectRef) -> bytes:
         return b"".join(self.read_chunks(ref))
 
     def read_chunks(self, ref: ObjectRef, chunk_size: int = 1 << 20) -> Iterator[bytes]:
         try:
-            body = self.s3.get_object(Bucket=ref.bucket, Key=ref.key)["Body"]
+            body = self.s3.get_object(**object_address(ref))["Body"]
         except ClientError as exc:
             if error_code(exc) in _MISSING:
-                raise DocumentNotFound(f"no object at {ref}") from exc
+                raise DocumentNotFound(_GONE) from exc
             raise
         yield from body.iter_chunks(chunk_size)
 
@@ -52,3 +64,12 @@ class S3BlobStore:
                 self.s3.delete_objects(Bucket=bucket, Delete={"Objects": keys, "Quiet": True})
                 deleted += len(keys)
         return deleted
+
+    def _head(self, ref: ObjectRef) -> dict[str, Any]:
+        try:
+            head: dict[str, Any] = self.s3.head_object(**object_address(ref))
+        except ClientError as exc:
+            if error_code(exc) in _MISSING:
+                raise DocumentNotFound(_GONE) from exc
+            raise
+        return head

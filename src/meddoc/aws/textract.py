@@ -15,7 +15,11 @@ SERVICE = "Amazon Textract"
 
 
 def _document(ref: ObjectRef) -> dict[str, Any]:
-    return {"S3Object": {"Bucket": ref.bucket, "Name": ref.key}}
+    """The S3 object Textract reads: that version exactly, when the ref pins one."""
+    s3_object = {"Bucket": ref.bucket, "Name": ref.key}
+    if ref.version:
+        s3_object["Version"] = ref.version
+    return {"S3Object": s3_object}
 
 
 class TextractDetector:

@@ -10,11 +10,13 @@ from meddoc.aws.comprehend import ComprehendAnalyzer, ComprehendLanguageDetector
 from meddoc.aws.comprehend_medical import ComprehendMedicalAnalyzer
 from meddoc.aws.dynamodb_review import DynamoReviewStore
 from meddoc.aws.dynamodb_store import DynamoDocumentStore
+from meddoc.aws.dynamodb_tombstones import DynamoTombstones
 from meddoc.aws.s3_blobs import S3BlobStore
 from meddoc.aws.settings import AwsSettings
 from meddoc.aws.textract import TextractAsyncDetector, TextractDetector
 from meddoc.aws.translate import AmazonTranslator
 from meddoc.pipeline.artifacts import Artifacts
+from meddoc.pipeline.deletion import Deletions
 from meddoc.pipeline.job import ResultsLayout
 
 
@@ -35,8 +37,17 @@ class AwsRuntime:
         return DynamoReviewStore(self.settings.table_name)
 
     @cached_property
+    def tombstones(self) -> DynamoTombstones:
+        return DynamoTombstones(self.settings.table_name)
+
+    @cached_property
+    def deletions(self) -> Deletions:
+        layout = ResultsLayout(self.settings.results_bucket)
+        return Deletions(self.store, self.tombstones, self.blobs, layout)
+
+    @cached_property
     def artifacts(self) -> Artifacts:
-        return Artifacts(self.blobs, ResultsLayout(self.settings.results_bucket))
+        return Artifacts(self.blobs, self.deletions.layout, self.deletions)
 
     @cached_property
     def text_detector(self) -> TextractDetector:

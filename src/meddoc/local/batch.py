@@ -45,10 +45,12 @@ class BatchSummary:
         return sum(1 for o in self.outcomes if o.outcome == outcome)
 
     def report(self) -> str:
+        deleted = self.count("DELETED")
         lines = [
             f"{len(self.outcomes)} files in {self.seconds:.1f} s: "
             f"{self.count('DONE')} DONE, {self.count('FAILED')} FAILED, "
             f"{self.count('SKIPPED')} SKIPPED (same file already processed or queued)"
+            + (f", {deleted} DELETED while being processed" if deleted else "")
         ]
         lines += [
             f"  FAILED  {o.name}: {o.reason}" for o in self.outcomes if o.outcome == "FAILED"

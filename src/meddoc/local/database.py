@@ -1,6 +1,7 @@
 """The local SQLite database: one file holding document records, their search index
-(terms and FTS5 text) and the durable job table. WAL mode lets the server read while
-workers write; every connection waits for locks instead of failing."""
+(terms and FTS5 text), the durable job table and the tombstones of deleted documents.
+WAL mode lets the server read while workers write; every connection waits for locks
+instead of failing."""
 
 from __future__ import annotations
 
@@ -73,6 +74,11 @@ CREATE TABLE IF NOT EXISTS seen_files (
     size INTEGER NOT NULL,
     mtime_ns INTEGER NOT NULL,
     sha256 TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS tombstones (
+    document_id TEXT PRIMARY KEY,
+    attempts INTEGER NOT NULL,
+    at TEXT NOT NULL
 );
 """
 

@@ -27,7 +27,7 @@ from meddoc.local.sqlite_review import SqliteReviewStore
 from meddoc.local.supervision import Crash, after_crash, crash_of
 from meddoc.local.worker import DISK_FULL, RETRYING, ROOM, Prepare, worker_process
 from meddoc.pipeline.runner import utc_now
-from meddoc.pipeline.stuck import fail_stuck
+from meddoc.pipeline.stuck import fail_stuck, sweep_tombstones
 
 log = logging.getLogger(__name__)
 STOP_GRACE = 5.0  # seconds a worker gets to end after SIGTERM before SIGKILL
@@ -129,6 +129,7 @@ class WorkerHost:
             timedelta(minutes=self.settings.stuck_after_minutes),
             keep=self.queue.pending_documents(),
         )
+        sweep_tombstones(self.runtime.deletions, utc_now)
         return True
 
     def holder(self) -> str:

@@ -13,7 +13,9 @@ from meddoc.local.files import FileBlobStore
 from meddoc.local.jobs import JobQueue
 from meddoc.local.settings import RESULTS, LocalSettings
 from meddoc.local.sqlite_store import SqliteDocumentStore
+from meddoc.local.sqlite_tombstones import SqliteTombstones
 from meddoc.pipeline.artifacts import Artifacts
+from meddoc.pipeline.deletion import Deletions
 from meddoc.pipeline.job import ResultsLayout
 from meddoc.pipeline.runner import Pipeline
 
@@ -45,15 +47,24 @@ class LocalRuntime:
         return ResultsLayout(RESULTS)
 
     @cached_property
+    def tombstones(self) -> SqliteTombstones:
+        return SqliteTombstones(self.store)
+
+    @cached_property
+    def deletions(self) -> Deletions:
+        return Deletions(self.store, self.tombstones, self.blobs, self.layout)
+
+    @cached_property
     def pipeline(self) -> Pipeline:
         language = OfflineLanguage()
         return Pipeline(
             blobs=self.blobs,
             store=self.store,
-            artifacts=Artifacts(self.blobs, self.layout),
+            artifacts=Artifacts(self.blobs, self.layout, self.deletions),
             detector=OfflineTextDetector(self.blobs, self.settings.engine_threads),
             language_detector=language,
             translator=None,  # no offline translator: the engines read Spanish directly
             language_analyzer=language,
             medical_analyzer=OfflineMedical(),
+            deletions=self.deletions,
         )

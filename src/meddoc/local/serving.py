@@ -58,6 +58,7 @@ def review_service(
         mode="local",
         pages=pages,
         runtime_health=lambda: runtime_health(runtime.settings.data_dir, runtime.host_state),
+        tombstones=runtime.tombstones,
     )
 
 

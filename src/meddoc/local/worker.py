@@ -1,7 +1,8 @@
 """A worker: claims jobs from the durable queue and runs each through the pipeline,
-settling it DONE, FAILED (with the reason) or SKIPPED (the same bytes already known).
-Each worker is a process of its own under a memory limit, so a document that needs too
-much memory fails alone; on a full disk the worker keeps its job and waits for room."""
+settling it DONE, FAILED (with the reason), SKIPPED (the same bytes already known) or
+DELETED (the document was deleted while the job ran). Each worker is a process of its
+own under a memory limit, so a document that needs too much memory fails alone; on a
+full disk the worker keeps its job and waits for room."""
 
 from __future__ import annotations
 
@@ -18,7 +19,7 @@ import time
 from collections.abc import Callable
 from multiprocessing.connection import Connection
 
-from meddoc.errors import DocumentNotFound, StorageFull
+from meddoc.errors import DocumentDeleted, DocumentNotFound, StorageFull
 from meddoc.local.jobs import JobQueue, QueuedJob
 from meddoc.local.runtime import LocalRuntime
 from meddoc.local.settings import LocalSettings
@@ -29,6 +30,8 @@ log = logging.getLogger(__name__)
 SKIPPED = "SKIPPED"
 FAILED = "FAILED"
 OUT_OF_MEMORY = "too large to process: ran out of memory while reading the file"
+DELETED = "DELETED"
+GONE = "the document was deleted while it was being processed"
 LONGEST_PAUSE = 120.0  # seconds between looks for room on a full disk
 
 # What a worker tells its host, through a pipe (no file: the disk may be full): the disk
@@ -60,6 +63,9 @@ def run_job(pipeline: Pipeline, queue: JobQueue, job: QueuedJob) -> str:
     except MemoryError:
         queue.settle(job.number, None, FAILED, OUT_OF_MEMORY)
         return FAILED
+    except DocumentDeleted:
+        queue.settle(job.number, None, DELETED, GONE)
+        return DELETED
     except Exception as exc:
         # identify has recorded the failure on the document where it could name it
         queue.settle(job.number, None, FAILED, f"could not read the file ({type(exc).__name__})")
@@ -73,8 +79,11 @@ def run_job(pipeline: Pipeline, queue: JobQueue, job: QueuedJob) -> str:
         queue.settle(job.number, identified.document_id, FAILED, identified.reason)
         return FAILED
     record = pipeline.process(identified)
-    outcome = record.status.value if record else FAILED
-    reason = record.failure.reason if record and record.failure else ""
+    if record is None:
+        queue.settle(job.number, identified.document_id, DELETED, GONE)
+        return DELETED
+    outcome = record.status.value
+    reason = record.failure.reason if record.failure else ""
     queue.settle(job.number, identified.document_id, outcome, reason)
     return outcome
 

@@ -1,5 +1,6 @@
 """Reading and writing what the steps hand each other: model objects as JSON in the
-results store, and the raw service responses beside them."""
+results store, and the raw service responses beside them. Every write is followed by a
+check that the document was not deleted meanwhile (see deletion.py)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,8 @@ import json
 from typing import Any, TypeVar
 
 from meddoc import serialization
+from meddoc.model import Document, ObjectRef
+from meddoc.pipeline.deletion import Deletions
 from meddoc.pipeline.job import Job, ResultsLayout
 from meddoc.ports import BlobStore, ResponseLog
 
@@ -15,13 +18,17 @@ JSON = "application/json"
 
 
 class Artifacts:
-    def __init__(self, blobs: BlobStore, layout: ResultsLayout) -> None:
+    def __init__(
+        self, blobs: BlobStore, layout: ResultsLayout, deletions: Deletions | None = None
+    ) -> None:
         self.blobs = blobs
         self.layout = layout
+        self.deletions = deletions
 
     def save(self, job: Job, name: str, value: Any) -> str:
         ref = self.layout.artifact(job.document_id, name)
         self.blobs.write(ref, serialization.dumps(value).encode("utf-8"), JSON)
+        self.stop_if_deleted(job)
         job.artifacts[name] = ref.key
         return ref.key
 
@@ -35,3 +42,17 @@ class Artifacts:
             ref = self.layout.raw(job.document_id, f"{step}-{number:04d}-{api}")
             body = json.dumps(response, ensure_ascii=False, default=str).encode("utf-8")
             self.blobs.write(ref, body, JSON)
+        if log.responses:
+            self.stop_if_deleted(job)
+
+    def save_document(self, job: Job, document: Document) -> ObjectRef:
+        ref = self.layout.document(job.document_id)
+        self.blobs.write(ref, serialization.dumps(document).encode("utf-8"), JSON)
+        self.stop_if_deleted(job)
+        return ref
+
+    def stop_if_deleted(self, job: Job, indexed: bool = False) -> None:
+        """Raise DocumentDeleted (after removing what the run wrote) if the document was
+        deleted while this run worked on it."""
+        if self.deletions is not None:
+            self.deletions.stop_if_deleted(job, indexed)

@@ -27,7 +27,7 @@ def detect_text(
     store: DocumentStore,
     now: Callable[[], datetime],
 ) -> Job:
-    store.update(job.document_id, records.start(now()))
+    _start(job, artifacts, store, now)
     log = ResponseLog()
     detection = detector.detect(job.source, job.content_type, log)
     _save(job, detection, log, artifacts)
@@ -43,7 +43,7 @@ def start_text_detection(
     store: DocumentStore,
     now: Callable[[], datetime],
 ) -> Job:
-    store.update(job.document_id, records.start(now()))
+    _start(job, artifacts, store, now)
     log = ResponseLog()
     # The token makes a retried start return the same job; a new attempt gets a new one.
     token = f"{job.document_id[:56]}-{job.attempt}"
@@ -57,6 +57,7 @@ def start_text_detection(
 def collect_text_detection(
     job: Job, *, detector: AsyncTextDetector, artifacts: Artifacts, limits: Limits
 ) -> Job:
+    artifacts.stop_if_deleted(job)  # no need to wait for a deleted document's text
     log = ResponseLog()
     detection = detector.poll(job.text_job_id, log)
     if detection is None:
@@ -70,6 +71,15 @@ def collect_text_detection(
     _save(job, detection, log, artifacts)
     job.text_status = SUCCEEDED
     return job
+
+
+def _start(
+    job: Job, artifacts: Artifacts, store: DocumentStore, now: Callable[[], datetime]
+) -> None:
+    """PROCESSING; a document deleted since it was identified stops here, before its
+    text detection is paid for."""
+    artifacts.stop_if_deleted(job)
+    store.update(job.document_id, records.start(now()))
 
 
 def _save(job: Job, detection: TextDetection, log: ResponseLog, artifacts: Artifacts) -> None:

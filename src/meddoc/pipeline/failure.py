@@ -12,6 +12,7 @@ from meddoc import errors
 from meddoc.limits import Limits
 from meddoc.model import Failure
 from meddoc.pipeline import records
+from meddoc.pipeline.deletion import Deletions
 from meddoc.pipeline.job import Job
 from meddoc.pipeline.validate import validate
 from meddoc.ports import BlobStore, DocumentStore
@@ -66,16 +67,23 @@ def record_failure(
     store: DocumentStore,
     limits: Limits,
     now: Callable[[], datetime],
+    deletions: Deletions | None = None,
 ) -> Job:
+    """Mark the document FAILED; a run whose document was deleted meanwhile (its step
+    may have failed for that very reason) cleans up instead and raises DocumentDeleted."""
     failure = failure_for(step, error)
     if not job.document_id:
         # Validation itself failed before naming the document: identify it now so the
         # failure lands on the one record for these bytes.
         try:
-            job = validate(job, blobs=blobs, store=store, limits=limits, now=now)
+            job = validate(
+                job, blobs=blobs, store=store, limits=limits, now=now, deletions=deletions
+            )
         except errors.DocumentNotFound:
             job.reason = "the upload was deleted before it could be processed"
             return job
+    if deletions is not None:
+        deletions.stop_if_deleted(job)
     store.update(job.document_id, records.fail(failure, now()))
     job.reason = failure.reason
     return job

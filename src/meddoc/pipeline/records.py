@@ -27,17 +27,32 @@ def add_source(source: ObjectRef, now: datetime) -> RecordChange:
     return change
 
 
-def restart(now: datetime) -> RecordChange:
-    """A new attempt (reprocessing, or a FAILED document uploaded again)."""
+class Restart:
+    """A new attempt (reprocessing, or a FAILED document uploaded again). Given the
+    record as the caller `seen` it, the restart applies only if the record is still in
+    that status and attempt: of two events that both saw the same FAILED record, one
+    restarts it (`won`) and the other finds it already restarted."""
 
-    def change(record: DocumentRecord) -> bool:
-        record.status = Status.RECEIVED
-        record.failure = None
-        record.attempts += 1
-        record.updated_at = now
-        return True
+    def __init__(self, now: datetime, seen: DocumentRecord | None = None) -> None:
+        self.now = now
+        self.seen = seen
+        self.won = False
 
-    return change
+    def __call__(self, record: DocumentRecord) -> bool:
+        # Set on every call: a store retrying after a concurrent write calls it again.
+        self.won = self.seen is None or (
+            record.status == self.seen.status and record.attempts == self.seen.attempts
+        )
+        if self.won:
+            record.status = Status.RECEIVED
+            record.failure = None
+            record.attempts += 1
+            record.updated_at = self.now
+        return self.won
+
+
+def restart(now: datetime, seen: DocumentRecord | None = None) -> Restart:
+    return Restart(now, seen)
 
 
 def start(now: datetime) -> RecordChange:

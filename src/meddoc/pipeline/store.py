@@ -7,7 +7,7 @@ import logging
 from collections.abc import Callable, Sequence
 from datetime import datetime
 
-from meddoc import serialization
+from meddoc.errors import DocumentNotFound
 from meddoc.integrity import check_document
 from meddoc.layout import layout_text
 from meddoc.model import (
@@ -25,7 +25,7 @@ from meddoc.model import (
 )
 from meddoc.pipeline import records
 from meddoc.pipeline.analyze_language import TextResult
-from meddoc.pipeline.artifacts import JSON, Artifacts
+from meddoc.pipeline.artifacts import Artifacts
 from meddoc.pipeline.job import LANGUAGE, MEDICAL, OCR, TEXT_ANALYSIS, Job
 from meddoc.ports import DocumentStore, IndexTerm
 from meddoc.privacy import MASK, DocumentPhi, document_phi, mask_document, redact
@@ -54,11 +54,16 @@ def store_document(
             len(problems),
             problems[:5],
         )
-    ref = artifacts.layout.document(job.document_id)
-    artifacts.blobs.write(ref, serialization.dumps(document).encode("utf-8"), JSON)
-    store.index(job.document_id, *search_index(document))
-    change = records.finish(summarize(document), ref, document.engines, now())
-    store.update(job.document_id, change)
+    ref = artifacts.save_document(job, document)
+    try:
+        store.index(job.document_id, *search_index(document))
+        artifacts.stop_if_deleted(job, indexed=True)
+        store.update(
+            job.document_id, records.finish(summarize(document), ref, document.engines, now())
+        )
+    except DocumentNotFound:
+        artifacts.stop_if_deleted(job, indexed=True)  # the record went: deleted meanwhile
+        raise
     job.artifacts["document"] = ref.key
     return job
 

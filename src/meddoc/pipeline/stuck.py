@@ -1,5 +1,6 @@
 """The stuck-document detector: anything RECEIVED or PROCESSING for longer than a
-threshold is marked FAILED "timed out", so no upload waits forever unnoticed. Run by a
+threshold is marked FAILED "timed out", so no upload waits forever unnoticed; and
+tombstones past their grace go, with whatever their deleted runs left. Run by a
 schedule on AWS and at every start of the local worker host."""
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ from datetime import datetime, timedelta
 
 from meddoc.model import DocumentRecord, Status
 from meddoc.pipeline import records
+from meddoc.pipeline.deletion import Deletions
 from meddoc.ports import DocumentQuery, DocumentStore, ReviewStore
 
 UNSETTLED = (Status.RECEIVED, Status.PROCESSING)
@@ -43,3 +45,8 @@ def fail_stuck(
         if store.update(document_id, records.time_out(moment, older_than)).status == Status.FAILED:
             failed.append(document_id)
     return failed
+
+
+def sweep_tombstones(deletions: Deletions, now: Callable[[], datetime]) -> list[str]:
+    """Ids of the deleted documents whose tombstones (and leftovers) were cleared."""
+    return deletions.sweep(now())

@@ -8,10 +8,11 @@ import posixpath
 from collections.abc import Callable
 from datetime import datetime
 
-from meddoc.errors import InvalidDocument
+from meddoc.errors import DocumentDeleted, InvalidDocument
 from meddoc.limits import Limits, megabytes
 from meddoc.model import DocumentRecord, Failure, ObjectRef, Status
 from meddoc.pipeline import records
+from meddoc.pipeline.deletion import Deletions
 from meddoc.pipeline.file_types import FileType, identify
 from meddoc.pipeline.job import PROCESS, REJECT, SKIP, Job
 from meddoc.ports import BlobStore, DocumentStore
@@ -26,9 +27,11 @@ def validate(
     store: DocumentStore,
     limits: Limits,
     now: Callable[[], datetime],
+    deletions: Deletions | None = None,
 ) -> Job:
     """Give the job its document id and action: process, skip (same bytes already
-    processed or under way) or reject (its record is FAILED with the reason)."""
+    processed or under way) or reject (its record is FAILED with the reason). A job
+    that was to resume a record deleted meanwhile raises DocumentDeleted."""
     name = job.name or posixpath.basename(job.source.key)
     size = blobs.size(job.source)
     if size > limits.max_document_bytes:
@@ -46,8 +49,13 @@ def validate(
         file_type = identify(data, limits)
     except InvalidDocument as exc:
         return _reject(job, digest, name, size, "", 0, str(exc), store, now())
-    record = _new_record(job, digest, name, size, file_type, now())
     job.document_id = digest
+    attempts = 1
+    if deletions is not None:
+        if deletions.resumes_deleted(job):
+            raise DocumentDeleted("the document was deleted before it could be processed")
+        attempts = deletions.next_attempt(digest)
+    record = _new_record(job, digest, name, size, file_type, now(), attempts)
     job.name = name
     job.content_type = file_type.content_type
     job.page_count = file_type.page_count
@@ -71,10 +79,13 @@ def _existing(job: Job, store: DocumentStore, now: datetime) -> Job:
         or (job.resume and existing.status == Status.PROCESSING)
     )
     if again:
-        restarted = store.update(job.document_id, records.restart(now))
-        job.action = PROCESS
-        job.attempt = restarted.attempts
-        return job
+        restart = records.restart(now, seen=existing)
+        restarted = store.update(job.document_id, restart)
+        if restart.won:
+            job.action = PROCESS
+            job.attempt = restarted.attempts
+            return job
+        existing = restarted  # another event of the same burst restarted it first
     job.action = SKIP
     job.attempt = existing.attempts
     job.reason = f"the same file is already {existing.status.lower()}"
@@ -119,7 +130,13 @@ def _reject(
 
 
 def _new_record(
-    job: Job, digest: str, name: str, size: int, file_type: FileType, now: datetime
+    job: Job,
+    digest: str,
+    name: str,
+    size: int,
+    file_type: FileType,
+    now: datetime,
+    attempts: int = 1,
 ) -> DocumentRecord:
     return DocumentRecord(
         id=digest,
@@ -130,6 +147,7 @@ def _new_record(
         page_count=file_type.page_count,
         created_at=now,
         updated_at=now,
+        attempts=attempts,
     )
 
 
