@@ -15,7 +15,9 @@ WHOLE_TEXT_MIN = 4
 # Free text (file names, notes) is searched for PHI strings of at least this many letters
 # and digits: shorter PHI (an age) identifies nobody and would blank out doses.
 FREE_TEXT_MIN = 3
-_MONTHS = (
+# Month names in English and Spanish, January first (also read by the FHIR Patient's
+# birth dates).
+MONTHS = (
     ("january", "jan", "enero", "ene"),
     ("february", "feb", "febrero"),
     ("march", "mar", "marzo"),
@@ -24,12 +26,12 @@ _MONTHS = (
     ("june", "jun", "junio"),
     ("july", "jul", "julio"),
     ("august", "aug", "agosto", "ago"),
-    ("september", "sep", "sept", "septiembre", "setiembre"),
+    ("september", "sep", "sept", "septiembre", "setiembre", "set"),
     ("october", "oct", "octubre"),
     ("november", "nov", "noviembre"),
     ("december", "dec", "diciembre", "dic"),
 )
-_MONTH_NAMES = {name: names for names in _MONTHS for name in names}
+_MONTH_NAMES = {name: names for names in MONTHS for name in names}
 
 Range = tuple[int, int]
 

@@ -12,11 +12,12 @@ import boto3
 import pytest
 
 from meddoc.aws.dynamodb_store import DynamoDocumentStore
+from meddoc.limits import Limits
 from meddoc.local.database import connect
 from meddoc.local.sqlite_store import SqliteDocumentStore
 from meddoc.model import DocumentRecord, Failure, ObjectRef, Status, Summary
 from meddoc.pipeline import records
-from meddoc.pipeline.job import PROCESS, SKIP, Job, Limits
+from meddoc.pipeline.job import PROCESS, SKIP, Job
 from meddoc.pipeline.validate import validate
 from meddoc.ports import DocumentStore, IndexTerm, RecordChange
 from tests.aws.cloud import REGION, TABLE

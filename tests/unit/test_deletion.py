@@ -10,11 +10,12 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from meddoc.errors import DocumentDeleted
+from meddoc.limits import Limits
 from meddoc.model import MedicalAnalysis, ObjectRef, Status
 from meddoc.pipeline.artifacts import Artifacts
 from meddoc.pipeline.deletion import TOMBSTONE_GRACE, Deletions
 from meddoc.pipeline.failure import StepError, record_failure
-from meddoc.pipeline.job import MEDICAL, PROCESS, Limits, ResultsLayout
+from meddoc.pipeline.job import MEDICAL, PROCESS, ResultsLayout
 from meddoc.pipeline.runner import Pipeline
 from meddoc.ports import IndexTerm, ResponseLog, Tombstone
 from tests.documents import png_bytes

@@ -26,7 +26,7 @@ from meddoc.aws.textract import TextractAsyncDetector, TextractDetector
 from meddoc.aws.translate import AmazonTranslator
 from meddoc.model import Document, DocumentRecord
 from tests.aws.cloud import REGION, RESULTS, TABLE, UPLOADS, lambda_environment
-from tests.workflow.shim import definition, handlers_in_process, load_handlers
+from tests.workflow.shim import IN_FLIGHT, definition, handlers_in_process, load_handlers
 
 ROOT = Path(__file__).resolve().parents[2]
 FIXTURES = ROOT / "tests" / "fixtures" / "aws"
@@ -106,6 +106,7 @@ def run_workflow(event: dict[str, Any]) -> dict[str, Any]:
     while time.monotonic() < deadline:
         described = sfn.describe_execution(executionArn=execution["executionArn"])
         if described["status"] != "RUNNING":
+            IN_FLIGHT.wait_idle()
             return described
         time.sleep(0.2)
     raise AssertionError("the workflow did not finish within 120 s")

@@ -14,6 +14,7 @@ from __future__ import annotations
 import importlib.util
 import json
 import sys
+import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -87,6 +88,35 @@ class LambdaContext:
         return 120_000
 
 
+class _InFlight:
+    """Invocations still running. As on AWS, an invocation a failed Parallel state no
+    longer waits for runs to its end after the execution has ended; tests that look at
+    what the functions left wait for those first."""
+
+    def __init__(self) -> None:
+        self._count = 0
+        self._idle = threading.Condition()
+
+    @contextmanager
+    def running(self) -> Iterator[None]:
+        with self._idle:
+            self._count += 1
+        try:
+            yield
+        finally:
+            with self._idle:
+                self._count -= 1
+                self._idle.notify_all()
+
+    def wait_idle(self, timeout: float = 60) -> None:
+        with self._idle:
+            if not self._idle.wait_for(lambda: self._count == 0, timeout):
+                raise AssertionError(f"Lambda invocations still running after {timeout} s")
+
+
+IN_FLIGHT = _InFlight()
+
+
 @contextmanager
 def handlers_in_process(handlers: dict[str, Handler]) -> Iterator[list[str]]:
     """While active, Lambda tasks run in-process; yields the list of invoked functions."""
@@ -97,7 +127,8 @@ def handlers_in_process(handlers: dict[str, Handler]) -> Iterator[list[str]]:
         invoked.append(arn.rsplit(":", 1)[-1])
         payload = json.loads(parameters.get("Payload") or b"{}")
         try:
-            result = handlers[arn](payload, LambdaContext(arn))
+            with IN_FLIGHT.running():
+                result = handlers[arn](payload, LambdaContext(arn))
         except Exception as exc:
             error = {"errorType": type(exc).__name__, "errorMessage": str(exc), "stackTrace": []}
             return {"StatusCode": 200, "FunctionError": "Unhandled", "Payload": error}

@@ -9,6 +9,7 @@ from datetime import date
 from typing import Any
 
 from meddoc.exports.reviewed import ReviewedItem, phi_findings
+from meddoc.phi_matching import MONTHS
 from meddoc.privacy import MASK, PhiFinding, free_text_phrases, redact
 
 # A label is looked for this far back on the entity's line ("DOB: ", "Physician: Dr. ").
@@ -27,27 +28,7 @@ _LABEL = re.compile(
     rf"\b(?:(?P<provider>{_PROVIDER})|(?P<birth>{_BIRTH})|(?P<patient>{_PATIENT})"
     rf"|(?P<address>{_ADDRESS}))\b"
 )
-_MONTHS = {
-    name: number
-    for number, names in enumerate(
-        (
-            ("january", "jan", "enero", "ene"),
-            ("february", "feb", "febrero"),
-            ("march", "mar", "marzo"),
-            ("april", "apr", "abril", "abr"),
-            ("may", "mayo"),
-            ("june", "jun", "junio"),
-            ("july", "jul", "julio"),
-            ("august", "aug", "agosto", "ago"),
-            ("september", "sep", "sept", "septiembre", "setiembre", "set"),
-            ("october", "oct", "octubre"),
-            ("november", "nov", "noviembre"),
-            ("december", "dec", "diciembre", "dic"),
-        ),
-        start=1,
-    )
-    for name in names
-}
+_MONTHS = {name: number for number, names in enumerate(MONTHS, start=1) for name in names}
 _ISO = re.compile(r"(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})")
 _NUMERIC = re.compile(r"(\d{1,2})[-/.](\d{1,2})[-/.](\d{4}|\d{2})")
 _MONTH_FIRST = re.compile(r"([a-z]+)\.? (\d{1,2}),? (\d{4})")

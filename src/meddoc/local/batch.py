@@ -15,7 +15,7 @@ from meddoc.errors import StorageFull
 from meddoc.local.disk import storage_full
 from meddoc.local.host import WorkerHost
 from meddoc.local.ingest import ingest_sources, sources
-from meddoc.local.jobs import Outcome
+from meddoc.local.jobs import Outcome, timestamp
 from meddoc.local.runtime import LocalRuntime
 from meddoc.local.settings import LocalSettings
 from meddoc.local.stopping import StopRequest
@@ -87,8 +87,10 @@ def run_jobs(
     stop: StopRequest | None = None,
 ) -> BatchSummary:
     """Queue jobs (`queue_jobs` returns the first job number, 0 for none), run them and
-    any a crash left pending, following progress; the summary covers them all."""
+    any a crash left pending, following progress; the summary covers them all (and not
+    the jobs an earlier run settled in between)."""
     started = time.monotonic()
+    opened = timestamp()
     stop = stop or StopRequest()
     host = WorkerHost(settings, prepare)
     with stop:
@@ -97,13 +99,13 @@ def run_jobs(
             if since == 0:
                 return BatchSummary(seconds=time.monotonic() - started, ending=ending)
             if ending is None:
-                ending = _run(host, since, stop, out)
+                ending = _run(host, since, opened, stop, out)
             left = host.queue.pending(since)
         finally:
             host.stop()
             host.release()
-    summary = BatchSummary(host.queue.outcomes(since), time.monotonic() - started, left, ending)
-    return summary
+    outcomes = host.queue.outcomes(since, settled_from=opened)
+    return BatchSummary(outcomes, time.monotonic() - started, left, ending)
 
 
 def _queue(
@@ -123,7 +125,9 @@ def _queue(
     return since, ending
 
 
-def _run(host: WorkerHost, since: int, stop: StopRequest, out: TextIO) -> Ending | None:
+def _run(
+    host: WorkerHost, since: int, opened: str, stop: StopRequest, out: TextIO
+) -> Ending | None:
     if host.owner:
         host.start(until_empty=True)
     else:
@@ -132,7 +136,7 @@ def _run(host: WorkerHost, since: int, stop: StopRequest, out: TextIO) -> Ending
             " it will process these files",
             file=out,
         )
-    ending = _follow(host, since, stop, out)
+    ending = _follow(host, since, opened, stop, out)
     if ending is None and host.owner:
         deadline = time.monotonic() + FINISH_GRACE
         while host.alive() and time.monotonic() < deadline:
@@ -141,7 +145,9 @@ def _run(host: WorkerHost, since: int, stop: StopRequest, out: TextIO) -> Ending
     return ending
 
 
-def _follow(host: WorkerHost, since: int, stop: StopRequest, out: TextIO) -> Ending | None:
+def _follow(
+    host: WorkerHost, since: int, opened: str, stop: StopRequest, out: TextIO
+) -> Ending | None:
     """Draw progress and supervise the workers until every job from `since` on is
     settled, or the batch has to end early."""
     while True:
@@ -149,7 +155,7 @@ def _follow(host: WorkerHost, since: int, stop: StopRequest, out: TextIO) -> End
             host.supervise()
         elif host.acquire():
             host.start(until_empty=True)  # the earlier host finished: this one takes over
-        counts = host.queue.counts(since)
+        counts = host.queue.counts(since, settled_from=opened)
         total = sum(counts.values())
         pending = counts.get("queued", 0) + counts.get("running", 0)
         _draw(out, total - pending, total, counts)

@@ -56,7 +56,8 @@ class Outcome:
     reason: str | None
 
 
-def _now() -> str:
+def timestamp() -> str:
+    """Now, as the job table keeps times (ISO 8601, UTC: they sort as text)."""
     return datetime.now(UTC).isoformat()
 
 
@@ -94,7 +95,7 @@ class JobQueue:
                     int(reprocess),
                     int(owned),
                     document_id,
-                    _now(),
+                    timestamp(),
                 ),
             )
             return int(cursor.lastrowid or 0)
@@ -110,7 +111,7 @@ class JobQueue:
                 " claimed_by = ? WHERE number = (SELECT number FROM jobs WHERE state = ?"
                 " ORDER BY crashes, attempts, number LIMIT 1) RETURNING number, bucket, key,"
                 " name, reprocess, owned, attempts, document_id",
-                (RUNNING, _now(), worker, QUEUED),
+                (RUNNING, timestamp(), worker, QUEUED),
             ).fetchone()
         if row is None:
             return None
@@ -129,7 +130,7 @@ class JobQueue:
             self.db.execute(
                 "UPDATE jobs SET state = ?, document_id = ?, outcome = ?, reason = ?,"
                 " finished_at = ?, claimed_by = NULL WHERE number = ?",
-                (SETTLED, document_id, outcome, reason, _now(), number),
+                (SETTLED, document_id, outcome, reason, timestamp(), number),
             )
 
     def retry(self, number: int) -> None:
@@ -138,7 +139,7 @@ class JobQueue:
         with self._lock:
             self.db.execute(
                 "UPDATE jobs SET attempts = attempts + 1, started_at = ? WHERE number = ?",
-                (_now(), number),
+                (timestamp(), number),
             )
 
     def release(self, number: int, crash: str | None = None) -> int:
@@ -196,13 +197,14 @@ class JobQueue:
                 "UPDATE jobs SET state = ?, claimed_by = NULL WHERE state = ?", (QUEUED, RUNNING)
             ).rowcount
 
-    def counts(self, since: int = 0) -> dict[str, int]:
-        """Jobs by state (and settled ones by outcome) from job number `since` on."""
+    def counts(self, since: int = 0, settled_from: str = "") -> dict[str, int]:
+        """Jobs by state (and settled ones by outcome) from job number `since` on; with
+        `settled_from` (a time from `now()`), jobs settled before it are left out."""
         with self._lock:
             rows = self.db.execute(
                 "SELECT state, outcome, COUNT(*) AS n FROM jobs WHERE number >= ?"
-                " GROUP BY state, outcome",
-                (since,),
+                " AND (state != ? OR finished_at >= ?) GROUP BY state, outcome",
+                (since, SETTLED, settled_from),
             ).fetchall()
         counts: dict[str, int] = {}
         for row in rows:
@@ -210,12 +212,12 @@ class JobQueue:
             counts[key] = counts.get(key, 0) + row["n"]
         return counts
 
-    def outcomes(self, since: int = 0) -> list[Outcome]:
+    def outcomes(self, since: int = 0, settled_from: str = "") -> list[Outcome]:
         with self._lock:
             rows = self.db.execute(
                 "SELECT number, name, document_id, outcome, reason FROM jobs"
-                " WHERE number >= ? AND state = ? ORDER BY number",
-                (since, SETTLED),
+                " WHERE number >= ? AND state = ? AND finished_at >= ? ORDER BY number",
+                (since, SETTLED, settled_from),
             ).fetchall()
         return [
             Outcome(r["number"], r["name"], r["document_id"], r["outcome"], r["reason"])
