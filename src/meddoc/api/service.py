@@ -333,9 +333,10 @@ class ReviewService:
 
     def reprocess(self, document_id: str, actor: Actor) -> Accepted:
         record = self._record(document_id)
-        if record.status in (Status.RECEIVED, Status.PROCESSING):
+        if record.status in (Status.RECEIVED, Status.PROCESSING) or not self._requeue(
+            record, actor
+        ):
             raise Conflict("the document is being processed already")
-        self._requeue(record, actor)
         return Accepted(document_id, "RECEIVED", "queued for processing again")
 
     def reprocess_matching(
@@ -355,8 +356,10 @@ class ReviewService:
                 if record.status in (Status.RECEIVED, Status.PROCESSING):
                     skipped += 1
                     continue
-                self._requeue(record, actor)
-                queued += 1
+                if self._requeue(record, actor):
+                    queued += 1
+                else:
+                    skipped += 1  # another request restarted it meanwhile
             if not page.next_cursor:
                 return ReprocessResult(queued, skipped)
             cursor = page.next_cursor
@@ -378,12 +381,18 @@ class ReviewService:
 
     # --- helpers ------------------------------------------------------------------------
 
-    def _requeue(self, record: DocumentRecord, actor: Actor) -> None:
+    def _requeue(self, record: DocumentRecord, actor: Actor) -> bool:
         """RECEIVED at once (a new attempt, visible in lists), then handed to the
-        pipeline as the owner of that record."""
-        self.store.update(record.id, records.restart(self.now()))
+        pipeline as the owner of that record. Of two requests that saw the record in the
+        same state (a double click, two reviewers), only one restarts it: False for the
+        other."""
+        restart = records.restart(self.now(), seen=record)
+        self.store.update(record.id, restart)
+        if not restart.won:
+            return False
         self.reprocessor.reprocess(record)
         self._audit(record.id, "REPROCESS", actor)
+        return True
 
     def _write(self, work: Callable[[ReviewUnitOfWork], T]) -> T:
         """`work` in a unit of work, committed; done again from a fresh read when another
