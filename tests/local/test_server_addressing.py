@@ -7,6 +7,7 @@ from __future__ import annotations
 import http.client
 import socket
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -14,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from meddoc.errors import ConfigurationError
+from meddoc.local import server as server_module
 from meddoc.local.server import ReviewServer
 from meddoc.local.serving import build_server
 from meddoc.local.settings import LocalSettings
@@ -156,3 +158,28 @@ def test_a_second_host_header_is_refused(tmp_path: Path) -> None:
             connection.sendall(head)
             answer = connection.recv(4096)
     assert answer.startswith(b"HTTP/1.1 421 ")
+
+
+def test_silent_connections_beyond_the_cap_are_refused_and_the_server_goes_on(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(server_module, "MAX_CONNECTIONS", 3)
+    with _no_auth_server(tmp_path) as server:
+        silent = [socket.create_connection(("127.0.0.1", server.port)) for _ in range(3)]
+        try:
+            extra = socket.create_connection(("127.0.0.1", server.port), timeout=30)
+            answer = extra.recv(4096)
+            extra.close()
+            assert answer.startswith(b"HTTP/1.1 503 ")
+            assert b'"code":"Busy"' in answer
+        finally:
+            for connection in silent:
+                connection.close()
+        # Once the silent clients are gone, the server answers again.
+        for _ in range(100):
+            status = _status("127.0.0.1", server.port, "GET", "/api/health",
+                             {"Host": f"127.0.0.1:{server.port}"})  # fmt: skip
+            if status != 503:
+                break
+            time.sleep(0.05)
+        assert status == 200

@@ -7,12 +7,14 @@ checked; an upload's body streams to disk and reaches the resolver as a receipt.
 from __future__ import annotations
 
 import base64
+import contextlib
 import errno
 import json
 import logging
 import mimetypes
 import socket
 import sys
+import threading
 import time
 import traceback
 import uuid
@@ -64,6 +66,16 @@ DISCARD_LIMIT = 64 << 10  # a refused body this small is read and dropped (keep-
 LINGER_BYTES = 1 << 20  # then the connection closes: this much is drained so the client
 LINGER_SECONDS = 1.0  # sees the answer instead of a reset
 SOCKET_TIMEOUT = 120.0  # a connection silent this long is closed
+# Connections served at once (a thread each); more are answered 503 and closed, so a
+# client that opens connections and stays silent cannot exhaust the server.
+MAX_CONNECTIONS = 64
+_BUSY_BODY = b'{"error":{"code":"Busy","message":"too many connections; try again"}}'
+BUSY = (
+    b"HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/json\r\n"
+    b"Retry-After: 5\r\nConnection: close\r\n"
+    + f"Content-Length: {len(_BUSY_BODY)}\r\n\r\n".encode()
+    + _BUSY_BODY
+)
 UNEXPECTED = "unexpected error; see the server logs"
 
 
@@ -143,6 +155,7 @@ class ReviewServer(ThreadingHTTPServer):
         self.authenticator = authenticator
         self.uploads = uploads
         self._on_close = on_close
+        self._connections = threading.BoundedSemaphore(MAX_CONNECTIONS)
 
     @property
     def url(self) -> str:
@@ -151,6 +164,20 @@ class ReviewServer(ThreadingHTTPServer):
     def server_close(self) -> None:
         super().server_close()
         self._on_close()
+
+    def process_request(self, request: Any, client_address: Any) -> None:
+        if not self._connections.acquire(blocking=False):
+            with contextlib.suppress(OSError):  # the client went away: nothing to tell
+                request.sendall(BUSY)
+            self.shutdown_request(request)
+            return
+        super().process_request(request, client_address)
+
+    def process_request_thread(self, request: Any, client_address: Any) -> None:
+        try:
+            super().process_request_thread(request, client_address)
+        finally:
+            self._connections.release()
 
     def handle_error(self, request: Any, client_address: Any) -> None:
         exc = sys.exc_info()[1]
