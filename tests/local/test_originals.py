@@ -20,13 +20,14 @@ from meddoc.limits import Limits
 from meddoc.local.batch import process
 from meddoc.local.database import connect
 from meddoc.local.files import FileBlobStore, content_ref
-from meddoc.local.ingest import SeenFiles, ingest_sources
+from meddoc.local.ingest import SeenFiles, ingest_sources, sweep_unclaimed
 from meddoc.local.jobs import JobQueue
 from meddoc.local.operations import reprocess
 from meddoc.local.review_adapters import LocalUploads
 from meddoc.local.runtime import LocalRuntime
 from meddoc.local.serving import local_uploads, review_service
 from meddoc.local.settings import UPLOADS, LocalSettings
+from meddoc.local.sqlite_store import SqliteDocumentStore
 from meddoc.model import DocumentRecord, ObjectRef, Status
 from meddoc.pipeline.job import Job
 
@@ -186,3 +187,27 @@ def test_two_scans_with_the_same_name_stay_two_intact_documents(tmp_path: Path) 
     service.delete(first_id, ADMIN)
     assert not runtime.blobs.exists(content_ref(UPLOADS, first_id))
     assert runtime.blobs.read(content_ref(UPLOADS, second_id)) == second_bytes
+
+
+def test_originals_no_record_or_job_refers_to_are_swept_after_an_hour(tmp_path: Path) -> None:
+    connection = connect(tmp_path / "meddoc.db")
+    blobs, queue = FileBlobStore(tmp_path), JobQueue(connection)
+    store = SqliteDocumentStore(connection)
+    queued = blobs.take_in(UPLOADS, io.BytesIO(b"queued, not yet read"))
+    queue.enqueue(queued.ref, "queued.png")
+    recorded = blobs.take_in(UPLOADS, io.BytesIO(b"processed"))
+    store.create(_legacy_record(recorded.sha256, recorded.ref.key))
+    orphan = blobs.take_in(UPLOADS, io.BytesIO(b"copied, then the process was killed"))
+    recent = blobs.take_in(UPLOADS, io.BytesIO(b"copied a minute ago"))
+    hour_ago = datetime.now(UTC).timestamp() - 3700
+    for original in (queued, recorded, orphan):
+        os.utime(blobs.path(original.ref), (hour_ago, hour_ago))
+
+    assert sweep_unclaimed(blobs, store, queue) == 1
+
+    assert not blobs.exists(orphan.ref)
+    assert [blobs.exists(o.ref) for o in (queued, recorded, recent)] == [True, True, True]
+    # Taking the same bytes in again makes them fresh: not swept while being queued.
+    os.utime(blobs.path(recorded.ref), (hour_ago, hour_ago))
+    again = blobs.take_in(UPLOADS, io.BytesIO(b"processed"))
+    assert blobs.path(again.ref).stat().st_mtime > hour_ago + 3000

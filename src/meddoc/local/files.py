@@ -113,7 +113,7 @@ class FileBlobStore:
                     out.write(chunk)
             ref = content_ref(bucket, digest.hexdigest())
             path = self.path(ref)
-            if path.is_file() and path.stat().st_size == size:
+            if _keep_stored(path, size):
                 temporary.unlink()
             else:
                 path.parent.mkdir(parents=True, exist_ok=True)
@@ -164,6 +164,18 @@ class FileBlobStore:
         count = sum(1 for p in base.rglob("*") if p.is_file())
         shutil.rmtree(base)
         return count
+
+
+def _keep_stored(path: Path, size: int) -> bool:
+    """Whether the same bytes are stored already; if so they count as taken in just now
+    (not a leftover for the sweep of unclaimed originals)."""
+    try:
+        if path.stat().st_size != size:
+            return False
+        os.utime(path)
+    except FileNotFoundError:
+        return False  # deleted meanwhile: the new copy takes its place
+    return True
 
 
 def _temporary(folder: Path) -> tuple[int, Path]:

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import IO
 
 from meddoc.errors import StorageFull
+from meddoc.local.ingest import sweep_unclaimed
 from meddoc.local.jobs import RunningJob
 from meddoc.local.runtime import LocalRuntime
 from meddoc.local.settings import LocalSettings
@@ -119,8 +120,10 @@ class WorkerHost:
         self._lock_file = handle
         self.owner = True
         self.queue.recover()
-        # Partial copies and results of processes killed while writing them.
+        # Partial copies and results of processes killed while writing them, and
+        # originals whose record and job were never written.
         self.runtime.blobs.sweep_temporary()
+        sweep_unclaimed(self.runtime.blobs, self.runtime.store, self.queue)
         # Documents left unsettled by an earlier run and no longer in any job's hands.
         fail_stuck(
             SqliteReviewStore(self.runtime.store),

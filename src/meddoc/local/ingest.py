@@ -9,13 +9,20 @@ import logging
 import os
 import sqlite3
 import threading
+import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from meddoc.local.files import FileBlobStore
+from meddoc.local.files import CONTENT_PREFIX, TEMPORARY, FileBlobStore, content_ref
 from meddoc.local.jobs import JobQueue
 from meddoc.local.settings import UPLOADS
+from meddoc.ports import DocumentStore
+
+# An original with neither a record nor a pending job this long after it was stored is
+# a leftover (a process killed between the copy and the queue, an upload whose request
+# failed): no list shows it and no delete could reach it, so it goes.
+UNCLAIMED_AFTER_SECONDS = 3600
 
 log = logging.getLogger(__name__)
 
@@ -112,3 +119,33 @@ def ingest_sources(
     if vanished:
         log.warning("%d files vanished before they could be read", len(vanished))
     return Ingested(first, count, vanished)
+
+
+def sweep_unclaimed(
+    blobs: FileBlobStore,
+    store: DocumentStore,
+    queue: JobQueue,
+    older_than: float = UNCLAIMED_AFTER_SECONDS,
+) -> int:
+    """Delete the originals no record and no pending job refers to (see
+    UNCLAIMED_AFTER_SECONDS); returns how many. Only the worker host calls this."""
+    folder = blobs.root / UPLOADS / CONTENT_PREFIX
+    if not folder.is_dir():
+        return 0
+    pending = queue.pending_sources(UPLOADS)
+    cutoff = time.time() - older_than
+    removed = 0
+    for path in folder.glob("*/*"):
+        if path.name.startswith(TEMPORARY) or not path.is_file():
+            continue
+        ref = content_ref(UPLOADS, path.name)
+        try:
+            fresh = path.stat().st_mtime > cutoff
+        except FileNotFoundError:
+            continue
+        if fresh or ref.key in pending or store.get(path.name) is not None:
+            continue
+        removed += blobs.delete(ref)
+    if removed:
+        log.warning("%d originals no record or job referred to were deleted", removed)
+    return removed

@@ -189,6 +189,15 @@ class JobQueue:
             ).fetchall()
         return frozenset(row["document_id"] for row in rows)
 
+    def pending_sources(self, bucket: str) -> frozenset[str]:
+        """Keys in `bucket` that queued or running jobs will read."""
+        with self._lock:
+            rows = self.db.execute(
+                "SELECT DISTINCT key FROM jobs WHERE bucket = ? AND state IN (?, ?)",
+                (bucket, QUEUED, RUNNING),
+            ).fetchall()
+        return frozenset(row["key"] for row in rows)
+
     def recover(self) -> int:
         """Queue again the jobs a crashed run left running. Only the process holding
         the data directory's lock may call this."""
