@@ -6,7 +6,15 @@ from __future__ import annotations
 import copy
 from typing import Any, cast
 
-from meddoc.model import AuditEvent, Correction, Document, MedicalEntity, Span
+from meddoc.model import (
+    AuditEvent,
+    Correction,
+    Document,
+    DocumentRecord,
+    MedicalEntity,
+    ObjectRef,
+    Span,
+)
 from meddoc.privacy import (
     MASK,
     ORIGINAL,
@@ -17,28 +25,69 @@ from meddoc.privacy import (
     redact,
 )
 
-Review = tuple[Document | None, list[MedicalEntity], list[Correction], list[AuditEvent]]
+Review = tuple[
+    DocumentRecord, Document | None, list[MedicalEntity], list[Correction], list[AuditEvent]
+]
 
 
 def mask_review(
+    record: DocumentRecord,
     document: Document | None,
     entities: list[MedicalEntity],
     corrections: list[Correction],
     audit: list[AuditEvent],
 ) -> Review:
-    """A document with its reviewed entities, corrections and audit trail as the
-    masked view shows them. Without a processed document (failed, or being processed
-    again) nothing tells PHI apart, so every quoted text is blocked out."""
+    """A record and its document with the reviewed entities, corrections and audit
+    trail as the masked view shows them. Without a processed document (failed, or being
+    processed again) nothing tells PHI apart, so every quoted text is blocked out and
+    the file name is shown as the list shows it."""
     if document is None:
-        return None, [], mask_corrections(corrections, None, None), mask_audit(audit, None, None)
+        return (
+            listed_record(record),
+            None,
+            [],
+            mask_corrections(corrections, None, None),
+            mask_audit(audit, None, None),
+        )
     phi = document_phi(document, corrections)
     masked = mask_document(document, phi)
     return (
+        mask_record(record, phi),
         masked,
         mask_entities(copy.deepcopy(entities), masked, phi),
         mask_corrections(corrections, masked, phi),
         mask_audit(audit, masked, phi),
     )
+
+
+def mask_record(record: DocumentRecord, phi: DocumentPhi) -> DocumentRecord:
+    """A copy of the record with the document's PHI words masked in the file name and
+    in the upload keys (they carry the file name too)."""
+    shown = copy.deepcopy(record)
+    shown.name = redact(record.name, phi.phrases)
+    shown.source, *shown.other_sources = (
+        ObjectRef(ref.bucket, redact(ref.key, phi.phrases), ref.version)
+        for ref in (record.source, *record.other_sources)
+    )
+    return shown
+
+
+def listed_record(record: DocumentRecord) -> DocumentRecord:
+    """The record as the document list shows it: with the file name as processing
+    masked it (Summary.shown_name), in the name and at the end of the upload keys. A
+    record not yet processed shows its name: nothing tells its PHI yet."""
+    shown_name = record.summary.shown_name if record.summary else ""
+    if not shown_name or shown_name == record.name:
+        return record
+    shown = copy.deepcopy(record)
+    shown.name = shown_name
+    shown.source, *shown.other_sources = (
+        ObjectRef(ref.bucket, ref.key[: -len(record.name)] + shown_name, ref.version)
+        if record.name and ref.key.endswith(record.name)
+        else ref
+        for ref in (record.source, *record.other_sources)
+    )
+    return shown
 
 
 def mask_entities(

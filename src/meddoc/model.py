@@ -366,6 +366,9 @@ class Summary:
     phi: int = 0
     icd10cm_codes: list[str] = field(default_factory=list)
     rxnorm_codes: list[str] = field(default_factory=list)
+    # The file name with the document's PHI words masked, as lists show it (a file name
+    # often carries the patient's name).
+    shown_name: str = ""
 
 
 @dataclass(slots=True)

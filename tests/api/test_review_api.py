@@ -517,3 +517,22 @@ def test_the_masked_view_never_shows_phi_in_the_audit_trail(host: Host) -> None:
     masked = view(host, note_id)
     assert "John Smith" not in str(masked)
     assert masked["audit"][-1]["after"]["text"] == MASK * 4 + " " + MASK * 5
+
+
+def test_a_file_name_carrying_the_patient_s_name_is_masked_in_the_list_and_the_view(
+    host: Host,
+) -> None:
+    document_id = add_document(
+        host, "intake/John Smith intake.png", ("Patient: John Smith", "Dx: type 2 diabetes")
+    )
+
+    page = host.request("GET", "/api/documents?limit=100").json()
+    (listed_record,) = [r for r in page["items"] if r["id"] == document_id]
+    masked = view(host, document_id)["record"]
+    revealed = host.request("POST", f"/api/documents/{document_id}/reveal").json()["record"]
+
+    for shown in (listed_record, masked):
+        assert shown["name"] == f"{MASK * 4} {MASK * 5} intake.png"
+        assert "John" not in str(shown)
+        assert "Smith" not in str(shown)
+    assert revealed["name"] == "John Smith intake.png"

@@ -13,12 +13,14 @@ from meddoc.model import (
     Correction,
     CorrectionKind,
     Document,
+    DocumentRecord,
     Engine,
     KeyPhrase,
     Language,
     LanguageAnalysis,
     MedicalAnalysis,
     MedicalEntity,
+    ObjectRef,
     PiiEntity,
     Segment,
     Translation,
@@ -239,7 +241,22 @@ def test_given_a_reviewer_adds_phi_the_machine_missed_then_it_is_masked_everywhe
         note=added.note,
     )
 
-    shown, entities, corrections, audit = mask_review(doc, [name], [added], [event])
+    record = DocumentRecord(
+        id=doc.id,
+        source=ObjectRef("uploads", "scans/Rosalinda Ejemplar.png"),
+        name="Rosalinda Ejemplar.png",
+        content_type="image/png",
+        size=1,
+        created_at=AT,
+        updated_at=AT,
+    )
+    listed, shown, entities, corrections, audit = mask_review(
+        record, doc, [name], [added], [event]
+    )
+    # Whole words: the extension goes with the name it is joined to.
+    assert listed.name == f"{MASK * 9} {MASK * 12}"
+    assert "Rosalinda" not in listed.source.key
+    assert "Ejemplar" not in listed.source.key
 
     everything = str((shown, entities, corrections, audit))
     assert "Rosalinda" not in everything
@@ -254,8 +271,17 @@ def test_given_no_processed_document_then_the_audit_trail_quotes_nothing() -> No
     entity = MedicalEntity("John Smith", 0, 10, 0.9, category=PHI, type="NAME")
     event = AuditEvent("e1", "d" * 64, "ADD", "reviewer", AT, after={"text": "John Smith"})
 
-    _, _, corrections, audit = mask_review(
-        None, [], [correction(CorrectionKind.ADD, entity)], [event]
+    record = DocumentRecord(
+        id="d" * 64,
+        source=ObjectRef("uploads", "scan.png"),
+        name="scan.png",
+        content_type="image/png",
+        size=1,
+        created_at=AT,
+        updated_at=AT,
+    )
+    _, _, _, corrections, audit = mask_review(
+        record, None, [], [correction(CorrectionKind.ADD, entity)], [event]
     )
 
     assert audit[0].after == {"text": f"{MASK * 4} {MASK * 5}"}

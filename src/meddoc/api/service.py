@@ -29,7 +29,7 @@ from meddoc.api.views import (
     UploadIntent,
 )
 from meddoc.errors import ConcurrentChange, Conflict, DocumentNotFound, InvalidRequest, NotAllowed
-from meddoc.masked_review import mask_corrections, mask_review
+from meddoc.masked_review import listed_record, mask_corrections, mask_review
 from meddoc.model import (
     AuditEvent,
     BoundingBox,
@@ -168,8 +168,10 @@ class ReviewService:
         return PipelineStatus(self.reviews.count_by_status(), done, oldest)
 
     def search(self, query: DocumentQuery) -> DocumentList:
+        """A page of the document list, file names shown without the PHI processing
+        found in them (listed_record)."""
         page = self.reviews.search(query)
-        return DocumentList(page.records, page.next_cursor)
+        return DocumentList([listed_record(r) for r in page.records], page.next_cursor)
 
     def view(self, document_id: str, actor: Actor, reveal: bool = False) -> DocumentView:
         if reveal:
@@ -182,8 +184,8 @@ class ReviewService:
         entities = reviewed_view(document, corrections) if document else []
         audit = self.reviews.audit(document_id)
         if not reveal:
-            document, entities, corrections, audit = mask_review(
-                document, entities, corrections, audit
+            record, document, entities, corrections, audit = mask_review(
+                record, document, entities, corrections, audit
             )
         pages = [
             PageLink(

@@ -7,7 +7,7 @@ import copy
 import enum
 from dataclasses import dataclass, field
 
-from meddoc.masked_review import mask_corrections
+from meddoc.masked_review import mask_corrections, mask_record
 from meddoc.model import (
     CodeSystem,
     Concept,
@@ -15,9 +15,8 @@ from meddoc.model import (
     Document,
     DocumentRecord,
     MedicalEntity,
-    ObjectRef,
 )
-from meddoc.privacy import DocumentPhi, PhiFinding, document_phi, mask_document, redact
+from meddoc.privacy import DocumentPhi, PhiFinding, document_phi, mask_document
 from meddoc.review import reviewed_document
 
 
@@ -85,13 +84,8 @@ def masked_item(item: ExportItem) -> ExportItem:
         return ExportItem(record, None, mask_corrections(item.corrections, None, None))
     phi = document_phi(item.document, item.corrections)
     masked = mask_document(item.document, phi)
-    record.name = redact(record.name, phi.phrases)
-    # Upload keys carry the file name too.
-    record.source, *record.other_sources = (
-        ObjectRef(ref.bucket, redact(ref.key, phi.phrases))
-        for ref in (record.source, *record.other_sources)
-    )
-    return ExportItem(record, masked, mask_corrections(item.corrections, masked, phi))
+    shown = mask_record(record, phi)
+    return ExportItem(shown, masked, mask_corrections(item.corrections, masked, phi))
 
 
 def _origin(entity: MedicalEntity, machine: MedicalEntity | None) -> Origin:

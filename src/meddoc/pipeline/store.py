@@ -59,7 +59,8 @@ def store_document(
         store.index(job.document_id, *search_index(document))
         artifacts.stop_if_deleted(job, indexed=True)
         store.update(
-            job.document_id, records.finish(summarize(document), ref, document.engines, now())
+            job.document_id,
+            records.finish(summarize(document, job.name), ref, document.engines, now()),
         )
     except DocumentNotFound:
         artifacts.stop_if_deleted(job, indexed=True)  # the record went: deleted meanwhile
@@ -93,9 +94,11 @@ def assemble(job: Job, artifacts: Artifacts) -> Document:
     )
 
 
-def summarize(document: Document) -> Summary:
+def summarize(document: Document, name: str = "") -> Summary:
+    """Counts of the document, and its file name `name` as lists show it."""
     words = [w for page in document.pages for line in page.lines for w in line.words]
     medical = document.medical or MedicalAnalysis()
+    phi = document_phi(document)
 
     def count(category: Category) -> int:
         return sum(1 for e in medical.entities if e.category == category)
@@ -111,9 +114,10 @@ def summarize(document: Document) -> Summary:
         conditions=count(Category.MEDICAL_CONDITION),
         tests=count(Category.TEST_TREATMENT_PROCEDURE),
         anatomy=count(Category.ANATOMY),
-        phi=document_phi(document).count,
+        phi=phi.count,
         icd10cm_codes=_top_codes(medical, CodeSystem.ICD10CM),
         rxnorm_codes=_top_codes(medical, CodeSystem.RXNORM),
+        shown_name=redact(name, phi.phrases),
     )
 
 
