@@ -47,7 +47,7 @@ format: venv
 # Three yardsticks (OCR vs Textract; medical NLP on the labelled notes and the genuine
 # Comprehend Medical responses; end to end from rendered and real page images) plus speed;
 # every figure is printed, the JSON reports and their summary go to bench-results/.
-PHI_SETS = $(addprefix tests/local/language/,phi_dev.txt phi_holdout.txt phi_fresh.txt)
+PHI_SETS = $(addprefix tests/local/language/,phi_dev.txt phi_holdout.txt phi_fresh.txt phi_ocr.txt)
 
 bench: venv
 	mkdir -p bench-results

@@ -94,7 +94,8 @@ export function documentDetails(view) {
       h(
         "summary",
         {},
-        `Detected PHI (${medical?.phi?.length || 0} medical, ${language?.pii?.length || 0} personal)`,
+        // The count the server keeps (meddoc.privacy: every analysis, each PHI once).
+        `Detected PHI (${record.summary?.phi ?? phi.length})`,
       ),
       phiTable(phi),
     ),
