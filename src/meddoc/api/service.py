@@ -11,9 +11,10 @@ import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any, Protocol, TypeVar
+from typing import Any, TypeVar
 
 from meddoc import __version__, serialization
+from meddoc.api.gateways import PageImage, PageRenderer, Reprocessor, UploadGateway, Uploads
 from meddoc.api.input_limits import check_entity, check_note, check_upload_name
 from meddoc.api.roles import Actor, Permission
 from meddoc.api.views import (
@@ -38,7 +39,6 @@ from meddoc.model import (
     Document,
     DocumentRecord,
     MedicalEntity,
-    ObjectRef,
     ReviewStatus,
     Status,
 )
@@ -66,40 +66,9 @@ REVIEW_ACTIONS = {
     ReviewStatus.FLAGGED: "FLAG",
     ReviewStatus.UNREVIEWED: "UNREVIEW",
 }
-__all__ = ["Actor", "ReviewService"]
+__all__ = ["Actor", "PageImage", "PageRenderer", "ReviewService"]
 log = logging.getLogger(__name__)
 T = TypeVar("T")
-
-
-class UploadGateway(Protocol):
-    def intent(self, name: str, size: int, content_type: str) -> UploadIntent: ...
-
-
-class Reprocessor(Protocol):
-    def reprocess(self, record: DocumentRecord) -> None: ...
-
-
-class PageRenderer(Protocol):
-    """Renders page images somewhere else (locally: in a sandbox process, so a slow page
-    holds up no other request)."""
-
-    def render(
-        self, source: ObjectRef, number: int, rotation: int, redact: list[BoundingBox]
-    ) -> bytes: ...
-
-
-class Uploads(Protocol):
-    """Where originals live, so deleting a document can delete them too."""
-
-    def delete_original(self, record: DocumentRecord) -> int: ...
-
-
-@dataclass(frozen=True, slots=True)
-class PageImage:
-    """A page image, PHI boxes blacked out unless PHI was revealed."""
-
-    content_type: str
-    body: bytes
 
 
 @dataclass
