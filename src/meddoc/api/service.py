@@ -56,7 +56,7 @@ from meddoc.ports import (
     Tombstone,
     Tombstones,
 )
-from meddoc.privacy import document_phi, mask_document, phi_boxes
+from meddoc.privacy import DocumentPhi, document_phi, mask_document, phi_boxes
 from meddoc.review import check_correction, keep_details, reviewed_view
 
 PAGE_IMAGE_URL = "/api/documents/{id}/pages/{number}/image"
@@ -256,7 +256,7 @@ class ReviewService:
         if entity is not None:
             check_entity(entity)
 
-        def write(unit: ReviewUnitOfWork) -> tuple[Correction, Document]:
+        def write(unit: ReviewUnitOfWork) -> tuple[Correction, Document, DocumentPhi]:
             record = self._record_in(unit, document_id)
             document = self._document(record)
             if document is None or document.medical is None:
@@ -280,12 +280,12 @@ class ReviewService:
             unit.add_correction(correction)
             after = serialization.to_dict(given) if given is not None else None
             unit.add_audit(self._event(document_id, kind.value, actor, before, after, note))
-            unit.index(document_id, *search_index(document, [*corrections, correction]))
-            return correction, document
+            every = [*corrections, correction]
+            phi = document_phi(document, every)
+            unit.index(document_id, *search_index(document, every, phi))
+            return correction, document, phi
 
-        correction, document = self._write(write)
-        every = [*self.reviews.corrections(document_id)]
-        phi = document_phi(document, every)
+        correction, document, phi = self._write(write)
         return mask_corrections([correction], mask_document(document, phi), phi)[0]
 
     def record_export(

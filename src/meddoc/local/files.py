@@ -138,12 +138,6 @@ class FileBlobStore:
                 removed += 1
         return removed
 
-    def digest(self, ref: ObjectRef) -> str:
-        hashed = hashlib.sha256()
-        for chunk in self.read_chunks(ref):
-            hashed.update(chunk)
-        return hashed.hexdigest()
-
     def exists(self, ref: ObjectRef) -> bool:
         return self.path(ref).is_file()
 

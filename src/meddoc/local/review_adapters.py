@@ -23,6 +23,7 @@ from meddoc.local.settings import UPLOADS, LocalSettings
 from meddoc.model import BoundingBox, DocumentRecord, ObjectRef
 from meddoc.page_images import render_page
 from meddoc.pipeline.job import PROCESS, REJECT, Job
+from meddoc.pipeline.validate import stream_digest
 
 UPLOAD_PATH = "/api/uploads/"
 RENDER_SECONDS = 60.0  # a page image that takes longer is refused ("too large to show")
@@ -136,7 +137,7 @@ class LocalUploads:
         for ref in dict.fromkeys([record.source, *record.other_sources]):
             if not self.blobs.exists(ref):
                 continue
-            if is_content_ref(ref, record.id) or self.blobs.digest(ref) == record.id:
+            if is_content_ref(ref, record.id) or stream_digest(self.blobs, ref) == record.id:
                 deleted += self.blobs.delete(ref)
         return deleted
 

@@ -15,6 +15,7 @@ from meddoc.model import DocumentRecord, Failure, Status
 from meddoc.pipeline import records
 from meddoc.pipeline.file_types import sniff_type
 from meddoc.pipeline.runner import utc_now
+from meddoc.pipeline.validate import stream_digest
 
 MAX_CRASHES = 2  # a job whose run killed its worker is tried once more, then FAILED
 MEMORY = "memory"
@@ -111,7 +112,7 @@ def _document_id(runtime: LocalRuntime, job: RunningJob) -> str:
     (streamed, never decoded: this runs in the host, which has no memory limit)."""
     if job.source.key.startswith(CONTENT_PREFIX):
         return job.source.key.rsplit("/", 1)[-1]
-    return runtime.blobs.digest(job.source)
+    return stream_digest(runtime.blobs, job.source)
 
 
 def _failed_record(

@@ -9,9 +9,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from meddoc.errors import DocumentDeleted
-from meddoc.model import DocumentRecord
 from meddoc.pipeline.job import Job, ResultsLayout
-from meddoc.ports import BlobStore, DocumentStore, Tombstone, Tombstones
+from meddoc.ports import BlobStore, DocumentStore, Tombstones
 
 # Longer than the pipeline's 2-hour execution timeout (no run of a deleted attempt can
 # still write) and the 6-hour expiry of the AWS steps' idempotency records (until then a
@@ -26,9 +25,6 @@ class Deletions:
     tombstones: Tombstones
     blobs: BlobStore
     layout: ResultsLayout
-
-    def bury(self, record: DocumentRecord, now: datetime) -> None:
-        self.tombstones.bury(Tombstone(record.id, record.attempts, now))
 
     def next_attempt(self, document_id: str) -> int:
         """The first attempt of a new record: after the attempts of a deleted one."""

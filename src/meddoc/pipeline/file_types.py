@@ -61,7 +61,7 @@ def identify(data: bytes, limits: Limits | None = None) -> FileType:
     limits = limits or Limits()
     if not data:
         raise InvalidDocument("the file is empty (0 bytes)")
-    _check_document_bytes(len(data), limits)
+    check_document_bytes(len(data), limits)
     content_type = sniff_type(data[:1024])
     if content_type is None:
         raise InvalidDocument(_describe_unsupported(data))
@@ -83,7 +83,9 @@ def identify(data: bytes, limits: Limits | None = None) -> FileType:
     return file_type
 
 
-def _check_document_bytes(size: int, limits: Limits) -> None:
+def check_document_bytes(size: int, limits: Limits) -> None:
+    """Refuse a file larger than any document accepted (validation checks this before
+    reading the file)."""
     if size > limits.max_document_bytes:
         raise InvalidDocument(
             f"the file is {megabytes(size)}; the largest document accepted is "

@@ -55,13 +55,12 @@ def store_document(
             problems[:5],
         )
     ref = artifacts.save_document(job, document)
+    phi = document_phi(document)  # for the index and the summary alike
     try:
-        store.index(job.document_id, *search_index(document))
+        store.index(job.document_id, *search_index(document, phi=phi))
         artifacts.stop_if_deleted(job, indexed=True)
-        store.update(
-            job.document_id,
-            records.finish(summarize(document, job.name), ref, document.engines, now()),
-        )
+        summary = summarize(document, job.name, phi)
+        store.update(job.document_id, records.finish(summary, ref, document.engines, now()))
     except DocumentNotFound:
         artifacts.stop_if_deleted(job, indexed=True)  # the record went: deleted meanwhile
         raise
@@ -94,11 +93,12 @@ def assemble(job: Job, artifacts: Artifacts) -> Document:
     )
 
 
-def summarize(document: Document, name: str = "") -> Summary:
-    """Counts of the document, and its file name `name` as lists show it."""
+def summarize(document: Document, name: str = "", phi: DocumentPhi | None = None) -> Summary:
+    """Counts of the document, and its file name `name` as lists show it; `phi` is the
+    document's PHI when the caller has it already."""
     words = [w for page in document.pages for line in page.lines for w in line.words]
     medical = document.medical or MedicalAnalysis()
-    phi = document_phi(document)
+    phi = phi or document_phi(document)
 
     def count(category: Category) -> int:
         return sum(1 for e in medical.entities if e.category == category)
@@ -122,12 +122,13 @@ def summarize(document: Document, name: str = "") -> Summary:
 
 
 def search_index(
-    document: Document, corrections: Sequence[Correction] = ()
+    document: Document, corrections: Sequence[Correction] = (), phi: DocumentPhi | None = None
 ) -> tuple[list[IndexTerm], str]:
     """What the search index keeps of a (reviewed) document: its entity terms, best
     codes and text, with every PHI word left out, so the index never becomes a second
-    copy of names, dates and numbers and a search for a patient finds nothing."""
-    phi = document_phi(document, corrections)
+    copy of names, dates and numbers and a search for a patient finds nothing. `phi` is
+    the document's PHI with these corrections, when the caller has it already."""
+    phi = phi or document_phi(document, corrections)
     masked = mask_document(reviewed_document(document, list(corrections)), phi)
     return index_terms(masked, phi), searchable_text(masked)
 

@@ -9,11 +9,11 @@ from collections.abc import Callable
 from datetime import datetime
 
 from meddoc.errors import DocumentDeleted, InvalidDocument
-from meddoc.limits import Limits, megabytes
+from meddoc.limits import Limits
 from meddoc.model import DocumentRecord, Failure, ObjectRef, Status
 from meddoc.pipeline import records
 from meddoc.pipeline.deletion import Deletions
-from meddoc.pipeline.file_types import FileType, identify
+from meddoc.pipeline.file_types import FileType, check_document_bytes, identify
 from meddoc.pipeline.job import PROCESS, REJECT, SKIP, Job
 from meddoc.ports import BlobStore, DocumentStore
 
@@ -34,13 +34,11 @@ def validate(
     that was to resume a record deleted meanwhile raises DocumentDeleted."""
     name = job.name or posixpath.basename(job.source.key)
     size = blobs.size(job.source)
-    if size > limits.max_document_bytes:
-        digest = _stream_digest(blobs, job.source)
-        reason = (
-            f"the file is {megabytes(size)}; the largest document accepted is "
-            f"{megabytes(limits.max_document_bytes)}"
-        )
-        return _reject(job, digest, name, size, "", 0, reason, store, now())
+    try:
+        check_document_bytes(size, limits)
+    except InvalidDocument as exc:  # hashed as a stream: never read whole into memory
+        digest = stream_digest(blobs, job.source)
+        return _reject(job, digest, name, size, "", 0, str(exc), store, now())
     data = blobs.read(job.source)
     digest = hashlib.sha256(data).hexdigest()
     if job.expected_id and digest != job.expected_id:
@@ -151,7 +149,8 @@ def _new_record(
     )
 
 
-def _stream_digest(blobs: BlobStore, ref: ObjectRef) -> str:
+def stream_digest(blobs: BlobStore, ref: ObjectRef) -> str:
+    """The SHA-256 of the stored bytes (the document id), read in chunks."""
     digest = hashlib.sha256()
     for chunk in blobs.read_chunks(ref):
         digest.update(chunk)
