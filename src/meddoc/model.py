@@ -8,6 +8,25 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+# Geometry and document structure are part of the one model (explicit re-exports).
+from meddoc.geometry import BoundingBox as BoundingBox
+from meddoc.geometry import Geometry as Geometry
+from meddoc.geometry import Point as Point
+from meddoc.model_structure import Cell as Cell
+from meddoc.model_structure import DocumentType as DocumentType
+from meddoc.model_structure import Field as Field
+from meddoc.model_structure import FieldPart as FieldPart
+from meddoc.model_structure import LayoutBlock as LayoutBlock
+from meddoc.model_structure import LayoutKind as LayoutKind
+from meddoc.model_structure import Section as Section
+from meddoc.model_structure import SectionKind as SectionKind
+from meddoc.model_structure import Selection as Selection
+from meddoc.model_structure import SelectionStatus as SelectionStatus
+from meddoc.model_structure import Structure as Structure
+from meddoc.model_structure import Table as Table
+from meddoc.model_structure import TypeGuess as TypeGuess
+from meddoc.model_structure import WordRef as WordRef
+
 
 class TextType(enum.StrEnum):
     PRINTED = "PRINTED"
@@ -53,65 +72,6 @@ class CodingState(enum.StrEnum):
     UNAVAILABLE = "UNAVAILABLE"  # the engine cannot code in this system (e.g. offline)
 
 
-# --- geometry -------------------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class BoundingBox:
-    """Axis-aligned box, page-relative: 0-1 of the page width and height."""
-
-    left: float
-    top: float
-    width: float
-    height: float
-
-    @property
-    def right(self) -> float:
-        return self.left + self.width
-
-    @property
-    def bottom(self) -> float:
-        return self.top + self.height
-
-
-@dataclass(frozen=True, slots=True)
-class Point:
-    x: float
-    y: float
-
-
-@dataclass(frozen=True, slots=True)
-class Geometry:
-    box: BoundingBox
-    polygon: tuple[Point, ...] = ()
-
-    @classmethod
-    def from_box(cls, left: float, top: float, width: float, height: float) -> Geometry:
-        box = BoundingBox(left, top, width, height)
-        corners = (
-            Point(left, top),
-            Point(left + width, top),
-            Point(left + width, top + height),
-            Point(left, top + height),
-        )
-        return cls(box, corners)
-
-    @classmethod
-    def from_polygon(cls, points: tuple[Point, ...]) -> Geometry:
-        xs = [p.x for p in points]
-        ys = [p.y for p in points]
-        box = BoundingBox(min(xs), min(ys), max(xs) - min(xs), max(ys) - min(ys))
-        return cls(box, points)
-
-    @classmethod
-    def enclosing(cls, geometries: list[Geometry]) -> Geometry:
-        left = min(g.box.left for g in geometries)
-        top = min(g.box.top for g in geometries)
-        right = max(g.box.right for g in geometries)
-        bottom = max(g.box.bottom for g in geometries)
-        return cls.from_box(left, top, right - left, bottom - top)
-
-
 # --- text detection -------------------------------------------------------------------
 
 
@@ -140,6 +100,11 @@ class Page:
     width: int | None = None  # pixels of the image the geometry refers to, when known
     height: int | None = None
     rotation: int = 0  # degrees clockwise the image was turned to read it upright
+    # Structure read from the page (empty when the engine reads text only).
+    fields: list[Field] = field(default_factory=list)
+    tables: list[Table] = field(default_factory=list)
+    layout: list[LayoutBlock] = field(default_factory=list)  # in reading order
+    selections: list[Selection] = field(default_factory=list)  # every checkbox mark
 
 
 @dataclass(slots=True)
@@ -311,6 +276,7 @@ class Document:
     translation: Translation | None = None
     medical: MedicalAnalysis | None = None
     engines: list[Engine] = field(default_factory=list)
+    structure: Structure | None = None
 
     def analysed_text(self, text_source: str) -> str:
         if text_source == "translation":
@@ -369,6 +335,7 @@ class Summary:
     # The file name with the document's PHI words masked, as lists show it (a file name
     # often carries the patient's name).
     shown_name: str = ""
+    document_type: str = ""  # a DocumentType value, for lists and filters
 
 
 @dataclass(slots=True)
@@ -398,6 +365,8 @@ class CorrectionKind(enum.StrEnum):
     CORRECT = "CORRECT"  # replace what the engine said about one entity
     ADD = "ADD"  # an entity the engine missed
     REMOVE = "REMOVE"  # an entity the engine should not have found
+    FIELD = "FIELD"  # the value of a form field, as read on the page
+    CELL = "CELL"  # the text of a table cell, as read on the page
 
 
 @dataclass(slots=True)
@@ -413,6 +382,9 @@ class Correction:
     at: datetime
     entity_id: int | None = None  # the machine entity corrected or removed
     entity: MedicalEntity | None = None  # the entity as corrected or added
+    # FIELD: the field id ("p1.f3"); CELL: the table id and cell ("p1.t1/r2c3").
+    target: str = ""
+    value: str = ""  # FIELD/CELL: the text as corrected
     note: str = ""
 
 
