@@ -174,7 +174,12 @@ def test_given_a_review_status_then_document_and_observation_statuses_follow(
 def test_given_test_values_then_numbers_become_quantities_and_the_rest_strings() -> None:
     observations = by_text(export_fhir([reviewed_item()]), "Observation")
 
-    assert observations["Hemoglobin A1c"]["valueQuantity"] == {"value": 7.2, "unit": "%"}
+    assert observations["Hemoglobin A1c"]["valueQuantity"] == {
+        "value": 7.2,
+        "unit": "%",
+        "system": "http://unitsofmeasure.org",
+        "code": "%",
+    }
     assert observations["Blood pressure"]["valueString"] == "130/85"
     assert "valueQuantity" not in observations["Blood pressure"]
 
@@ -271,7 +276,8 @@ def test_given_a_family_condition_then_it_is_a_family_member_history() -> None:
     (history,) = resources(export_fhir([reviewed_item()]), "FamilyMemberHistory")
 
     assert history["status"] == "partial"
-    assert history["relationship"]["coding"][0]["code"] == "FAMMEMB"
+    # "Mother had breast cancer.": the relative named before it on its line
+    assert history["relationship"]["coding"][0]["code"] == "MTH"
     assert history["condition"][0]["code"]["text"] == "breast cancer"
     assert codes(history["condition"][0]["code"]) == [(ICD, "C50.919")]
 

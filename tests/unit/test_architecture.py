@@ -26,7 +26,9 @@ def test_boto3_is_imported_only_by_the_aws_adapters() -> None:
 def test_lambda_code_never_imports_the_offline_engines() -> None:
     offenders = [
         str(p.relative_to(ROOT))
-        for p in python_files("functions", "src/meddoc/aws", "src/meddoc/pipeline")
+        for p in python_files(
+            "functions", "src/meddoc/aws", "src/meddoc/pipeline", "src/meddoc/structure"
+        )
         if LOCAL.search(p.read_text())
     ]
     assert offenders == []
@@ -56,3 +58,14 @@ def test_the_lambda_layer_carries_none_of_the_offline_engines() -> None:
         assert engine not in packages, engine
     assert 'rm -rf "$(ARTIFACTS_DIR)/python/meddoc/local"' in makefile
     assert "ContentUri: src/" in (ROOT / "template.yaml").read_text()
+
+
+def test_the_structure_layer_imports_no_adapter() -> None:
+    adapter = re.compile(r"^\s*(import|from)\s+meddoc\.(aws|local)\b", re.MULTILINE)
+    offenders = [
+        str(p.relative_to(ROOT))
+        for p in python_files("src/meddoc/structure")
+        if adapter.search(p.read_text())
+    ]
+    assert python_files("src/meddoc/structure")
+    assert offenders == []

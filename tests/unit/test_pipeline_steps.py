@@ -13,7 +13,14 @@ import pytest
 from meddoc import serialization
 from meddoc.errors import TextDetectionFailed
 from meddoc.limits import Limits
-from meddoc.model import Document, ObjectRef, Status, TextDetection
+from meddoc.model import (
+    Document,
+    DocumentType,
+    ObjectRef,
+    SectionKind,
+    Status,
+    TextDetection,
+)
 from meddoc.pipeline.artifacts import Artifacts
 from meddoc.pipeline.detect_text import (
     IN_PROGRESS,
@@ -89,6 +96,28 @@ def test_given_a_printed_note_when_run_then_done_with_entities_summary_and_index
     assert IndexTerm("entity", "metformin", "MEDICATION") in store.terms[record.id]
     raw_keys = [k for k in blobs.keys(RESULTS) if "/raw/" in k]
     assert any("detect_text-0001-FakeDetect" in k for k in raw_keys)
+
+
+def test_given_a_lab_report_when_stored_then_its_sections_and_type_are_kept() -> None:
+    lines = (
+        "LABORATORY REPORT",
+        "Patient: Ann Example",
+        "Test Result Units Reference Flag",
+        "Glucose 115 mg/dL 70-99 H",
+    )
+    pipeline, blobs, _ = make_pipeline(lines)
+    blobs.put(ObjectRef("uploads", "lab.png"), png_bytes(text="lab"))
+
+    record = pipeline.run(ObjectRef("uploads", "lab.png"))
+
+    assert record.summary is not None
+    assert record.summary.document_type == "LAB_REPORT"
+    structure = load_document(blobs, record.id).structure
+    assert structure is not None
+    assert structure.document_type.type is DocumentType.LAB_REPORT
+    text = "\n".join(lines)
+    assert structure.kind_at(text.index("Glucose")) is SectionKind.RESULTS
+    assert structure.kind_at(text.index("Ann")) is SectionKind.PATIENT
 
 
 def test_given_a_spanish_note_then_translated_and_analysed_in_english_keeping_both() -> None:

@@ -4,13 +4,25 @@ Lambda layer stays lean), with deterministic urn:uuid ids so re-exports match.""
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
-from meddoc.exports.fhir_clinical import ResourceContext, clinical_resource
-from meddoc.exports.fhir_patient import Redactor, patient_resource
+from meddoc.exports.fhir_clinical import (
+    allergy,
+    condition,
+    family_member_history,
+    medication_request,
+    medication_statement,
+    no_known_allergies,
+)
+from meddoc.exports.fhir_codes import ResourceContext
+from meddoc.exports.fhir_observations import observation
+from meddoc.exports.fhir_patient import Redactor, organization_resource, patient_resource
 from meddoc.exports.reviewed import ExportItem, ReviewedItem, masked_item, reviewed_item
 from meddoc.model import ReviewStatus, Status
+from meddoc.structure.clinical import clinical_statements
+from meddoc.structure.statements import ClinicalStatements, Statement, StatementKind
 
 FHIR_VERSION = "4.0.1"  # for a Content-Type's fhirVersion parameter (4.0)
 DOCUMENT_SYSTEM = "urn:meddoc:document-sha256"
@@ -18,6 +30,19 @@ DOCUMENT_SYSTEM = "urn:meddoc:document-sha256"
 SUBJECT_SYSTEM = "urn:meddoc:document-subject"
 # Fixed namespace: the same document and entity always get the same resource id.
 _NAMESPACE = uuid.UUID("3c0b8f0e-7d0a-5e59-9f4c-6d65646f6668")
+Build = Callable[[Statement, ResourceContext], dict[str, Any] | None]
+_RESOURCES: dict[StatementKind, Build] = {
+    StatementKind.ALLERGY: allergy,
+    StatementKind.NO_KNOWN_ALLERGIES: no_known_allergies,
+    StatementKind.MEDICATION: medication_statement,
+    StatementKind.PRESCRIPTION: medication_request,
+    StatementKind.LAB_RESULT: observation,
+    StatementKind.VITAL_SIGN: observation,
+    StatementKind.SOCIAL_HISTORY: observation,
+    StatementKind.TEST_RESULT: observation,
+    StatementKind.FAMILY_HISTORY: family_member_history,
+    StatementKind.CONDITION: condition,
+}
 
 
 def export_fhir(
@@ -65,24 +90,42 @@ def _document_entries(
         # the patient logically, by an identifier that says "the subject of this
         # document" and carries no PHI; FHIR allows a Reference by identifier alone.
         subject = {"type": "Patient", "identifier": subject_identifier}
-    document_url = _url(resource_id(document_id, "document"))
+    redact = Redactor([]) if with_patient else Redactor.for_item(item)
+    clinical = clinical_statements(item.document) if item.document is not None else None
+    organization = _organization(document_id, clinical, redact)
     context = ResourceContext(
         document_id=document_id,
-        document_reference={"reference": document_url},
+        document_reference={"reference": _url(resource_id(document_id, "document"))},
         subject=subject,
         approved=item.record.review.status == ReviewStatus.APPROVED,
-        redact=Redactor([]) if with_patient else Redactor.for_item(item),
+        redact=redact,
+        origins=dict(item.origins),
+        organization={"reference": organization["fullUrl"]} if organization else None,
     )
     entries = [
         _entry(resource_id(document_id, "document"), _document_reference(item, context, base_url))
     ]
+    if organization is not None:
+        entries.append(organization)
+    if clinical is None:
+        return entries
     if with_patient:
-        entries.append(_entry(patient_id, patient_resource(item, subject_identifier)))
-    for entity in item.entities:
-        resource = clinical_resource(entity, item.origin(entity), context)
+        entries.append(_entry(patient_id, patient_resource(item, subject_identifier, clinical)))
+    for statement in clinical.statements:
+        resource = _RESOURCES[statement.kind](statement, context)
         if resource is not None:
-            entries.append(_entry(resource_id(document_id, entity.id), resource))
+            entries.append(_entry(resource_id(document_id, statement.key), resource))
     return entries
+
+
+def _organization(
+    document_id: str, clinical: ClinicalStatements | None, redact: Redactor
+) -> dict[str, Any] | None:
+    """The letterhead's organisation, as a bundle entry, when the document has one."""
+    if clinical is None or clinical.issuer is None:
+        return None
+    resource = organization_resource(clinical.issuer, redact)
+    return _entry(resource_id(document_id, "issuer"), resource) if resource else None
 
 
 def _document_reference(
@@ -109,6 +152,8 @@ def _document_reference(
     }
     if name:
         reference["description"] = name
+    if context.organization is not None:
+        reference["author"] = [context.organization]  # who issued the paper
     return reference
 
 

@@ -1,4 +1,5 @@
-"""The FHIR Patient a document's detected PHI describes (only when a user asks for it),
+"""The FHIR Patient of a document (only when a user asks for it): the patient's own fields,
+else the PHI labelled as the patient's; the Organization that issued it (its letterhead);
 and the redaction that keeps PHI out of every other FHIR resource."""
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from typing import Any
 from meddoc.exports.reviewed import ReviewedItem, phi_findings
 from meddoc.phi_matching import MONTHS
 from meddoc.privacy import MASK, PhiFinding, free_text_phrases, redact
+from meddoc.structure.statements import ClinicalStatements, Issuer, PatientDetails
 
 # A label is looked for this far back on the entity's line ("DOB: ", "Physician: Dr. ").
 _LABEL_REACH = 32
@@ -28,6 +30,11 @@ _LABEL = re.compile(
     rf"\b(?:(?P<provider>{_PROVIDER})|(?P<birth>{_BIRTH})|(?P<patient>{_PATIENT})"
     rf"|(?P<address>{_ADDRESS}))\b"
 )
+_MEDICAL_RECORD = {
+    "system": "http://terminology.hl7.org/CodeSystem/v2-0203",
+    "code": "MR",
+    "display": "Medical record number",
+}
 _MONTHS = {name: number for number, names in enumerate(MONTHS, start=1) for name in names}
 _ISO = re.compile(r"(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})")
 _NUMERIC = re.compile(r"(\d{1,2})[-/.](\d{1,2})[-/.](\d{4}|\d{2})")
@@ -35,38 +42,80 @@ _MONTH_FIRST = re.compile(r"([a-z]+)\.? (\d{1,2}),? (\d{4})")
 _DAY_FIRST = re.compile(r"(\d{1,2}) (?:de )?([a-z]+)\.?,? (?:de |del )?(\d{4})")
 
 
-def patient_resource(item: ReviewedItem, subject_identifier: dict[str, str]) -> dict[str, Any]:
-    """A Patient with the document-derived identifier plus what the PHI labels say."""
-    labelled = [(finding, _label(item, finding)) for finding in phi_findings(item)]
+def patient_resource(
+    item: ReviewedItem, subject_identifier: dict[str, str], clinical: ClinicalStatements
+) -> dict[str, Any]:
+    """A Patient with the document-derived identifier plus the patient's own fields (name,
+    date of birth, sex, address, phone, email, MRN); what no field gives comes from the
+    document's PHI by the labels before it, never from the letterhead."""
+    details = clinical.patient
+    issuer = clinical.issuer
+    labelled = [
+        (finding, _label(item, finding))
+        for finding in phi_findings(item)
+        if issuer is None or not _inside(finding, issuer.begin, issuer.end)
+    ]
     kept = [(e, label) for e, label in labelled if label != "provider"]
     resource: dict[str, Any] = {
         "resourceType": "Patient",
-        "identifier": [subject_identifier, *_identifiers(kept)],
+        "identifier": [subject_identifier, *_identifiers(kept, details)],
     }
-    # One patient per document: the patient-labelled name, else the first unlabelled one.
-    names = sorted(
-        (pair for pair in kept if pair[0].type == "NAME" and pair[0].text.strip()),
-        key=lambda pair: pair[1] != "patient",
-    )
-    if names:
-        resource["name"] = [{"text": names[0][0].text.strip()}]
-    telecom = _telecom(kept)
+    name = details.name or _labelled_name(kept)
+    if name:
+        resource["name"] = [{"text": name}]
+    telecom = _details_telecom(details) or _telecom(kept)
     if telecom:
         resource["telecom"] = telecom
-    birth = _birth_date(item, kept)
+    if details.gender:
+        resource["gender"] = details.gender
+    birth = _written_birth_date(item, details.birth_date) or _birth_date(item, kept)
     if birth:
         resource["birthDate"] = birth
-    addresses = _unique(
-        e.text
-        for e, label in kept
-        if e.type == "ADDRESS" and (label == "address" or e.text[:1].isdigit())
-    )
+    addresses = [details.address] if details.address else _labelled_addresses(kept)
     if addresses:
         resource["address"] = [{"text": text} for text in addresses]
     return resource
 
 
-def _identifiers(kept: list[tuple[PhiFinding, str]]) -> list[dict[str, str]]:
+def _inside(finding: PhiFinding, begin: int, end: int) -> bool:
+    return finding.text_source == "original" and begin <= finding.begin < end
+
+
+def _labelled_name(kept: list[tuple[PhiFinding, str]]) -> str:
+    # One patient per document: the patient-labelled name, else the first unlabelled one.
+    names = sorted(
+        (pair for pair in kept if pair[0].type == "NAME" and pair[0].text.strip()),
+        key=lambda pair: pair[1] != "patient",
+    )
+    return names[0][0].text.strip() if names else ""
+
+
+def _labelled_addresses(kept: list[tuple[PhiFinding, str]]) -> list[str]:
+    return _unique(
+        e.text
+        for e, label in kept
+        if e.type == "ADDRESS" and (label == "address" or e.text[:1].isdigit())
+    )
+
+
+def _details_telecom(details: PatientDetails) -> list[dict[str, str]]:
+    # cpt-2: a ContactPoint with a value needs a system.
+    telecom = [{"system": "phone", "value": details.phone}] if details.phone else []
+    return telecom + ([{"system": "email", "value": details.email}] if details.email else [])
+
+
+def _written_birth_date(item: ReviewedItem, written: str) -> str | None:
+    if not written:
+        return None
+    language = item.document.language if item.document else None
+    return parse_birth_date(written, language is not None and language.language.code != "en")
+
+
+def _identifiers(
+    kept: list[tuple[PhiFinding, str]], details: PatientDetails
+) -> list[dict[str, Any]]:
+    if details.mrn:
+        return [{"type": {"coding": [_MEDICAL_RECORD]}, "value": details.mrn}]
     return [{"value": text} for text in _unique(e.text for e, _ in kept if e.type == "ID")]
 
 
@@ -172,3 +221,24 @@ class Redactor:
     def __call__(self, text: str) -> str:
         """The text redacted and stripped (FHIR strings carry no outer whitespace)."""
         return self._MASKED.sub(self.MARK, redact(text, self._phrases, self.MARK)).strip()
+
+
+def organization_resource(issuer: Issuer, redact: Redactor) -> dict[str, Any] | None:
+    """The organisation of the letterhead, the document's author. Its texts pass the
+    export's redaction like any other free text: a part the PHI rules block out is left
+    out (org-1: without a name nothing identifies it, so no resource)."""
+    name = _unredacted(redact(issuer.name))
+    if not name:
+        return None
+    resource: dict[str, Any] = {"resourceType": "Organization", "name": name}
+    phone = _unredacted(redact(issuer.phone))
+    if phone:
+        resource["telecom"] = [{"system": "phone", "value": phone}]
+    address = _unredacted(redact(issuer.address))
+    if address:
+        resource["address"] = [{"text": address}]
+    return resource
+
+
+def _unredacted(text: str) -> str:
+    return "" if Redactor.MARK in text else text

@@ -30,6 +30,7 @@ from meddoc.pipeline.job import LANGUAGE, MEDICAL, OCR, TEXT_ANALYSIS, Job
 from meddoc.ports import DocumentStore, IndexTerm
 from meddoc.privacy import MASK, DocumentPhi, document_phi, mask_document, redact
 from meddoc.review import reviewed_document
+from meddoc.structure import document_structure, structure_of
 
 STEP = "store"
 INDEXED_CATEGORIES = (
@@ -82,7 +83,7 @@ def assemble(job: Job, artifacts: Artifacts) -> Document:
         + language.engines
         + medical.engines
     )
-    return Document(
+    document = Document(
         id=job.document_id,
         pages=detection.pages,
         text=text.text,
@@ -91,6 +92,8 @@ def assemble(job: Job, artifacts: Artifacts) -> Document:
         medical=medical,
         engines=engines,
     )
+    document.structure = document_structure(document)  # sections and document type
+    return document
 
 
 def summarize(document: Document, name: str = "", phi: DocumentPhi | None = None) -> Summary:
@@ -118,6 +121,7 @@ def summarize(document: Document, name: str = "", phi: DocumentPhi | None = None
         icd10cm_codes=_top_codes(medical, CodeSystem.ICD10CM),
         rxnorm_codes=_top_codes(medical, CodeSystem.RXNORM),
         shown_name=redact(name, phi.phrases),
+        document_type=structure_of(document).document_type.type.value,
     )
 
 

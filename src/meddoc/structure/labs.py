@@ -1,0 +1,139 @@
+"""Lab results, one per row of a lab report: test, value, unit, reference range and flag
+all from the same row, read from the page's tables or, without one, from the lines of a
+results section ("Glucose 115 mg/dL 70-99 H")."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+from meddoc.model import Page
+from meddoc.model_structure import Table
+from meddoc.structure.labels import lab_header_cells
+from meddoc.structure.lines import word_span
+from meddoc.structure.quantities import flag, is_range, is_unit, number
+from meddoc.structure.vocabulary import fold
+
+_ROLES = {
+    "test": {"test", "tests", "analyte", "prueba", "pruebas", "analisis", "estudio", "examen"},
+    "value": {"result", "results", "value", "resultado", "resultados", "valor"},
+    "unit": {"unit", "units", "unidad", "unidades"},
+    "range": {"reference", "range", "ref", "referencia", "rango", "interval", "intervalo"},
+    "flag": {"flag", "indicador", "abnormal", "interpretation", "interpretacion"},
+}
+
+
+@dataclass(slots=True)
+class LabRow:
+    test: str
+    value: str
+    unit: str
+    range: str
+    flag: str
+    begin: int  # the row's stretch of Document.text; -1 when its words are unknown
+    end: int
+    source: str  # the table cell row ("p1.t1/r3") or "text"
+
+
+def table_rows(page: Page, table: Table) -> list[LabRow]:
+    """A lab table's body rows; rows with a test name only (a panel's heading) are none."""
+    header = table.row(1)
+    if not lab_header_cells([c.text for c in header]):
+        return []
+    roles = _column_roles([c.text for c in header])
+    rows = []
+    for number_ in range(table.header_rows + 1 if table.header_rows else 2, table.rows + 1):
+        cells = {role: table.cell(number_, column) for role, column in roles.items()}
+        texts = {role: cell.text.strip() if cell else "" for role, cell in cells.items()}
+        if not texts.get("test") or not texts.get("value"):
+            continue
+        value, unit = texts["value"], texts.get("unit", "")
+        if not unit and " " in value:  # "115 mg/dL" in one cell
+            value, unit = value.split(" ", 1)
+        spans = [s for c in table.row(number_) if (s := word_span(page, c.words)) is not None]
+        begin = min((b for b, _ in spans), default=-1)
+        end = max((e for _, e in spans), default=-1)
+        rows.append(
+            LabRow(
+                texts["test"],
+                value,
+                unit,
+                texts.get("range", ""),
+                texts.get("flag", ""),
+                begin,
+                end,
+                f"{table.id}/r{number_}",
+            )
+        )
+    return rows
+
+
+def _column_roles(header: list[str]) -> dict[str, int]:
+    roles: dict[str, int] = {}
+    for column, text in enumerate(header, start=1):
+        words = set(fold(text).split())
+        for role, names in _ROLES.items():
+            if words & names and role not in roles:
+                roles[role] = column
+                break
+    roles.setdefault("test", 1)
+    if "value" not in roles:
+        roles["value"] = 2
+    return roles
+
+
+def line_row(text: str, begin: int) -> LabRow | None:
+    """A results line read from the right: [flag] [range] [unit] value, the rest the
+    test. A value alone (no unit, no range) is too weak to be a lab row."""
+    tokens = _tokens(text)
+    found_flag = found_range = found_unit = ""
+    if tokens and flag(tokens[-1]) and len(tokens) > 2:
+        found_flag = tokens.pop()
+    if tokens and is_range(tokens[-1]):
+        found_range = tokens.pop()
+    if tokens and is_unit(tokens[-1]) and number(tokens[-1]) is None:
+        found_unit = tokens.pop()
+    if len(tokens) < 2 or number(tokens[-1]) is None or not (found_unit or found_range):
+        return None
+    value = tokens.pop()
+    test = " ".join(tokens).rstrip(":").strip()
+    if not any(c.isalpha() for c in test):
+        return None
+    return LabRow(
+        test, value, found_unit, found_range, found_flag, begin, begin + len(text), "text"
+    )
+
+
+def _tokens(text: str) -> list[str]:
+    """Words, a spaced range ("70 - 99") or comparator ("< 200") kept as one."""
+    words = text.replace(" - ", "-").replace(" \u2013 ", "-").split()
+    joined: list[str] = []
+    for word in words:
+        if joined and joined[-1] in ("<", ">", "<=", ">=", "≤", "≥"):
+            joined[-1] += word
+        else:
+            joined.append(word)
+    return joined
+
+
+@dataclass(frozen=True, slots=True)
+class Analyte:
+    loinc: str
+    display: str
+
+
+@cache
+def _analytes() -> dict[str, Analyte]:
+    path = Path(__file__).parent / "data" / "analytes.tsv"
+    rows = [
+        line.split("\t")
+        for line in path.read_text(encoding="utf-8").splitlines()
+        if line.strip() and not line.startswith("#")
+    ]
+    return {fold(name): Analyte(loinc, display) for _l, name, loinc, display in rows}
+
+
+def analyte(test: str) -> Analyte | None:
+    """The LOINC code of a common test by its printed name."""
+    return _analytes().get(fold(test))

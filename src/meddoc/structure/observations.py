@@ -1,0 +1,251 @@
+"""Observations read from structure: lab results (one per row), vital signs (blood
+pressure in its two parts) and social history (tobacco, alcohol, drugs; "never" and
+"denies" respected)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from meddoc.model import Category, CodeSystem
+from meddoc.model_structure import Section, SectionKind
+from meddoc.structure.labs import LabRow, analyte, line_row, table_rows
+from meddoc.structure.quantities import flag, interpretation, number, reference_range
+from meddoc.structure.reading import Piece, Reader, plain
+from meddoc.structure.statements import Component, Statement, StatementKind
+from meddoc.structure.vocabulary import label_of
+
+
+def lab_results(reader: Reader, claimed: set[int]) -> list[Statement]:
+    """One statement per row of every lab table, and per results line outside them."""
+    rows: list[LabRow] = []
+    for page in reader.document.pages:
+        for table in page.tables:
+            rows += table_rows(page, table)
+    covered = [(r.begin, r.end) for r in rows if r.begin >= 0]
+    for section in reader.structure.sections:
+        if section.kind is not SectionKind.RESULTS:
+            continue
+        for piece in reader.pieces(section):
+            if any(b < piece.end and piece.begin < e for b, e in covered):
+                continue
+            row = line_row(piece.text, piece.begin)
+            if row is not None:
+                rows.append(row)
+                covered.append((row.begin, row.end))
+    statements = [_lab_statement(reader, row, claimed) for row in rows]
+    # An analyte is never a medication taken, wherever in the results it is tagged.
+    for section in reader.structure.sections:
+        if section.kind is SectionKind.RESULTS:
+            claimed.update(
+                p.entity.id
+                for p in reader.inside(section.begin, section.end)
+                if p.entity.category in (Category.MEDICATION, Category.TEST_TREATMENT_PROCEDURE)
+            )
+    return statements
+
+
+def _lab_statement(reader: Reader, row: LabRow, claimed: set[int]) -> Statement:
+    inside = reader.inside(row.begin, row.end) if row.begin >= 0 else []
+    claimed.update(p.entity.id for p in inside if p.exact)
+    tests = [p for p in inside if p.exact and p.entity.category is not Category.MEDICAL_CONDITION]
+    value = number(row.value, row.unit)
+    low, high = reference_range(row.range, row.unit)
+    known = analyte(row.test)
+    return Statement(
+        kind=StatementKind.LAB_RESULT,
+        key=f"lab/{row.source}/{row.begin}" if row.source != "text" else f"lab/{row.begin}",
+        text=row.test,
+        begin=row.begin,
+        end=row.end,
+        section=SectionKind.RESULTS,
+        entity_ids=[p.entity.id for p in tests],
+        # A test's SNOMED code only: an analyte's RxNorm code would make it a drug.
+        concepts=[c for p in tests for c in p.entity.concepts if c.system is CodeSystem.SNOMEDCT],
+        code=known.loinc if known else "",
+        code_display=known.display if known else "",
+        value=value,
+        value_text="" if value else row.value,
+        low=low,
+        high=high,
+        range_text=row.range,
+        interpretation=interpretation(flag(row.flag), value, low, high),
+    )
+
+
+# --- vital signs ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class _Vital:
+    code: str
+    display: str
+    unit: str  # UCUM, when the page gives none
+
+
+_VITALS = {
+    "bp": _Vital("85354-9", "Blood pressure panel with all children optional", "mm[Hg]"),
+    "hr": _Vital("8867-4", "Heart rate", "/min"),
+    "temp": _Vital("8310-5", "Body temperature", "Cel"),
+    "spo2": _Vital("59408-5", "Oxygen saturation in Arterial blood by Pulse oximetry", "%"),
+    "rr": _Vital("9279-1", "Respiratory rate", "/min"),
+    "weight": _Vital("29463-7", "Body weight", "kg"),
+    "height": _Vital("8302-2", "Body height", "cm"),
+    "bmi": _Vital("39156-5", "Body mass index (BMI) [Ratio]", "kg/m2"),
+}
+_SYSTOLIC = ("8480-6", "Systolic blood pressure")
+_DIASTOLIC = ("8462-4", "Diastolic blood pressure")
+_VITAL_WORDS = {
+    "bp": r"bp|blood pressure|ta|t/a|tension arterial|presion arterial",
+    "hr": r"hr|heart rate|pulse|fc|frecuencia cardiaca|pulso",
+    "temp": r"temp|temperature|temperatura",
+    "spo2": r"spo2|sao2|sato2|o2 sat|oxygen saturation|saturacion(?: de oxigeno)?",
+    "rr": r"rr|resp rate|respiratory rate|fr|frecuencia respiratoria",
+    "weight": r"weight|wt|peso",
+    "height": r"height|ht|talla|estatura",
+    "bmi": r"bmi|imc",
+}
+_VITAL = re.compile(
+    r"\b(?P<label>"
+    + "|".join(f"(?P<{k}>{v})" for k, v in _VITAL_WORDS.items())
+    + r")\b\s*:?\s*(?P<value>\d{1,3}(?:[.,]\d+)?(?:\s*/\s*\d{1,3})?)\s*"
+    r"(?P<unit>mm ?hg|bpm|lpm|rpm|/min|°\s?[cf]|[cf]\b|%|kg/m2|kg|lbs?|cm|in\b)?"
+)
+
+
+def vital_signs(reader: Reader, section: Section, claimed: set[int]) -> list[Statement]:
+    """Every "BP 154/69 mmHg", "HR 78 bpm", "Temp 37.0 °C" of a vital-signs section or
+    field."""
+    statements = []
+    text = reader.text[section.begin : section.end]
+    for match in _VITAL.finditer(plain(text)):
+        kind = next(k for k in _VITALS if match.group(k))
+        begin = section.begin + match.start()
+        end = section.begin + match.end()
+        written = text[match.start("value") : match.end("value")]
+        unit = text[match.start("unit") : match.end("unit")] if match.group("unit") else ""
+        statement = _vital(kind, written, unit.strip(), begin, end, section)
+        if statement is not None:
+            inside = reader.inside(begin, end)
+            claimed.update(p.entity.id for p in inside)
+            statement.entity_ids = [p.entity.id for p in inside]
+            statements.append(statement)
+    return statements
+
+
+def _vital(
+    kind: str, written: str, unit: str, begin: int, end: int, section: Section
+) -> Statement | None:
+    vital = _VITALS[kind]
+    statement = Statement(
+        kind=StatementKind.VITAL_SIGN,
+        key=f"vital/{kind}/{begin}",
+        text=vital.display,
+        begin=begin,
+        end=end,
+        section=section.kind,
+        code=vital.code,
+        code_display=vital.display,
+    )
+    if kind == "bp":
+        if "/" not in written:
+            return None
+        systolic, diastolic = (p.strip() for p in written.split("/", 1))
+        for (code, display), part in ((_SYSTOLIC, systolic), (_DIASTOLIC, diastolic)):
+            quantity = number(part, unit or "mmHg")
+            if quantity is not None:
+                quantity.ucum = quantity.ucum or vital.unit
+                statement.components.append(Component(code, display, quantity))
+        return statement
+    quantity = number(written, unit)
+    if quantity is None or "/" in written:
+        return None
+    if not quantity.ucum:
+        fahrenheit = kind == "temp" and quantity.value > 50
+        quantity.ucum = "[degF]" if fahrenheit else vital.unit
+        quantity.unit = quantity.unit or quantity.ucum
+    statement.value = quantity
+    return statement
+
+
+# --- social history -------------------------------------------------------------------
+
+_TOPIC_WORDS = {
+    "tobacco": re.compile(r"\b(?:smok\w*|tobacco|cigar\w*|tabac\w*|fuma\w*|cigarr\w*)\b"),
+    "alcohol": re.compile(r"\b(?:alcohol\w*|drink\w*|etoh|beer|wine|bebe\w*|cerveza|vino)\b"),
+    "drugs": re.compile(r"\b(?:drugs?|marijuana|cannabis|cocaine|drogas?|illicit)\b"),
+}
+_QUESTIONS = {
+    "tobacco": ("72166-2", "Tobacco smoking status"),
+    "alcohol": ("11331-6", "History of Alcohol use"),
+    "drugs": ("11343-1", "History of Other nonmedical drug use"),
+}
+_NEVER = re.compile(
+    r"\b(?:never|denies|denied|none|no|non-?smoker|nunca|niega|negado|negativo|ninguno)\b"
+)
+_FORMER = re.compile(r"\b(?:former|quit|ex-?smoker|exfumador\w*|ex|stopped|dejo|previo)\b")
+_DAILY = re.compile(r"\b(?:daily|every day|packs?|ppd|a day|diario|diariamente|al dia)\b")
+_CURRENT = re.compile(r"\b(?:current\w*|yes|si|smokes|fuma|occasional\w*|social\w*|actual)\b")
+# SNOMED CT answers of the smoking status question (LOINC 72166-2).
+_SMOKING_ANSWERS = {
+    "never": ("266919005", "Never smoked tobacco"),
+    "former": ("8517006", "Ex-smoker"),
+    "daily": ("449868002", "Smokes tobacco daily"),
+    "current": ("77176002", "Smoker"),
+    "unknown": ("266927001", "Tobacco smoking consumption unknown"),
+}
+
+
+def social_history(reader: Reader, section: Section, claimed: set[int]) -> list[Statement]:
+    """A tobacco, alcohol or drugs field, or each line of a social-history heading."""
+    label = label_of(section.title.rstrip(":"))
+    topic = label.detail if label is not None else ""
+    statements = []
+    for piece in reader.pieces(section):
+        found = topic or _topic(piece.text)
+        if found:
+            statements.append(_habit(found, piece, section))
+    _claim_all(reader, section, claimed)
+    return statements
+
+
+def _topic(text: str) -> str:
+    flat = plain(text)
+    return next((topic for topic, words in _TOPIC_WORDS.items() if words.search(flat)), "")
+
+
+def _habit(topic: str, piece: Piece, section: Section) -> Statement:
+    flat = plain(piece.text)
+    answer = piece.text.split(":", 1)[1].strip() if ":" in piece.text else piece.text
+    if _NEVER.search(flat):
+        status = "never"
+    elif _FORMER.search(flat):
+        status = "former"
+    elif _DAILY.search(flat):
+        status = "daily"
+    elif _CURRENT.search(flat):
+        status = "current"
+    else:
+        status = "unknown"
+    code, display = _QUESTIONS[topic]
+    statement = Statement(
+        kind=StatementKind.SOCIAL_HISTORY,
+        key=f"social/{topic}/{piece.begin}",
+        text=display,
+        begin=piece.begin,
+        end=piece.end,
+        section=SectionKind.SOCIAL_HISTORY,
+        status=status,
+        detail=answer,
+        code=code,
+        code_display=display,
+    )
+    if topic == "tobacco":
+        statement.answer, statement.answer_display = _SMOKING_ANSWERS[status]
+    return statement
+
+
+def _claim_all(reader: Reader, section: Section, claimed: set[int]) -> None:
+    # Whatever an engine tagged in a social-history field ("Tobacco use" as a condition
+    # of the family) is read as the habit, not as a statement of its own.
+    claimed.update(p.entity.id for p in reader.inside(section.begin, section.end))

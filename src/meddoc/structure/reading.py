@@ -1,0 +1,130 @@
+"""What the clinical mapping reads a section by: the stretches of its value (lines under a
+heading, or a field's value) that no inner section claims, each with its offset, and
+where each reviewed entity sits in the document text (a translation's entities placed
+back on the original)."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from meddoc.model import Document, MedicalEntity
+from meddoc.model_structure import Section, Structure
+from meddoc.phi_matching import counterparts
+from meddoc.structure.lines import word_span
+
+
+@dataclass(frozen=True, slots=True)
+class Piece:
+    """A stretch of a section's value: text == Document.text[begin:begin+len(text)],
+    except where a reviewer corrected a form field's value."""
+
+    begin: int
+    text: str
+
+    @property
+    def end(self) -> int:
+        return self.begin + len(self.text)
+
+
+@dataclass(frozen=True, slots=True)
+class Placed:
+    """A reviewed entity and where it is in the document text."""
+
+    entity: MedicalEntity
+    begin: int
+    end: int
+    exact: bool  # False: only the translated stretch it came from is known
+
+
+class Reader:
+    """One document's text, structure and entities, for the statement builders."""
+
+    def __init__(self, document: Document, structure: Structure) -> None:
+        self.document = document
+        self.text = document.text
+        self.structure = structure
+        self.entities = _placed(document)
+        self._fields = _field_values(document)
+
+    def pieces(self, section: Section) -> list[Piece]:
+        """The section's value, line by line, without its title and without the lines
+        an inner section of its own claims."""
+        corrected = self._fields.get(section.begin)
+        if corrected is not None:
+            return [corrected] if corrected.text.strip() else []
+        start = section.begin + len(section.title)
+        while start < section.end and self.text[start] in " \t:.-\u2013":
+            start += 1
+        pieces = []
+        offset = start
+        for part in self.text[start : section.end].split("\n"):
+            stripped = part.strip()
+            if stripped:
+                begin = offset + part.index(stripped)
+                if self._innermost(begin, section):
+                    pieces.append(Piece(begin, stripped))
+            offset += len(part) + 1
+        return pieces
+
+    def _innermost(self, offset: int, section: Section) -> bool:
+        holding = self.structure.sections_at(offset)
+        return bool(holding) and holding[0] is section
+
+    def inside(self, begin: int, end: int) -> list[Placed]:
+        """The entities overlapping a stretch of the text."""
+        return [p for p in self.entities if p.begin < end and begin < p.end]
+
+    def section_of(self, placed: Placed) -> Section | None:
+        holding = self.structure.sections_at(placed.begin)
+        return holding[0] if holding else None
+
+
+def _placed(document: Document) -> list[Placed]:
+    medical = document.medical
+    if medical is None:
+        return []
+    if medical.text_source != "translation" or document.translation is None:
+        return [Placed(e, e.begin, e.end, True) for e in medical.entities]
+    placed = []
+    for entity in medical.entities:
+        region = counterparts(document.translation.segments, (entity.begin, entity.end), False)
+        if region is not None:
+            placed.append(Placed(entity, region[0], region[1], False))
+    return placed
+
+
+def _field_values(document: Document) -> dict[int, Piece]:
+    """Form field values that differ from the text they were read from (a reviewer's
+    FIELD correction), by where the field's key starts."""
+    values: dict[int, Piece] = {}
+    for page in document.pages:
+        for field in page.fields:
+            key = word_span(page, field.key.words)
+            value = word_span(page, field.value.words)
+            if key is None:
+                continue
+            written = document.text[value[0] : value[1]] if value else ""
+            if field.value.text.strip() != written.strip() and _not_masked(written):
+                values[key[0]] = Piece(value[0] if value else key[1], field.value.text.strip())
+    return values
+
+
+def _not_masked(text: str) -> bool:
+    # A masked text differs from the field's own value only by its blocked-out words.
+    return "\u2588" not in text
+
+
+_BASE = re.compile(r"[^\W_]+", re.UNICODE)
+
+
+def plain(text: str) -> str:
+    """Lower case without accents, one character for one: offsets stay the text's."""
+    return "".join(unicodedata.normalize("NFKD", c.lower())[:1] or c for c in text)
+
+
+def words_of(text: str) -> list[tuple[int, int, str]]:
+    """The words of a text with their offsets, in plain form."""
+    flat = plain(text)
+    return [(m.start(), m.end(), m.group()) for m in _BASE.finditer(flat)]
