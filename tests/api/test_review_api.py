@@ -378,11 +378,30 @@ def test_fhir_export_is_a_valid_r4_bundle(host: Host) -> None:
     assert "John Smith" not in reply.body.decode()
 
 
+def test_statements_export_is_a_csv_of_what_the_note_says_without_phi_unless_asked(
+    host: Host,
+) -> None:
+    path = f"/api/documents/{host.seeded.note_id}/export?format=statements"
+    reply = host.request("GET", path)
+    assert reply.status == 200
+    assert reply.headers["content-type"].startswith("text/csv")
+    assert reply.headers["content-disposition"].endswith('.statements.csv"')
+    rows = list(csv.DictReader(io.StringIO(reply.body.decode())))
+    said = {(r["kind"], r["section"], r["text"], r["status"]) for r in rows}
+    assert ("CONDITION", "PROBLEMS", "diabetes", "active") in said
+    assert ("MEDICATION", "PLAN", "metformin", "intended") in said
+    assert ("CONDITION", "OTHER", "chest pain", "") in said  # denied: no clinical status
+    assert "John Smith" not in reply.body.decode()
+
+
 def test_json_export_keeps_machine_and_reviewed_entities(host: Host) -> None:
     reply = host.request("POST", "/api/exports", json={"ids": [host.seeded.note_id]})
     exported = reply.json()["documents"][0]
     assert exported["record"]["id"] == host.seeded.note_id
     assert exported["document"] is not None
+    assert exported["document"]["structure"]["sections"]
+    kinds = {s["kind"] for s in exported["clinical"]["statements"]}
+    assert {"CONDITION", "MEDICATION"} <= kinds
 
 
 def test_an_export_of_nothing_or_of_an_unknown_format_is_refused(host: Host) -> None:

@@ -232,7 +232,7 @@ def _export_and_upload_routes(app: APIGatewayHttpResolver, service: ReviewServic
     @app.get("/api/documents/<document_id>/export", responses=ADMIN_ONLY)
     def export_one(
         document_id: str,
-        format: Annotated[str, Query(pattern="^(json|csv|fhir)$")] = "json",
+        format: Annotated[str, Query(pattern="^(json|csv|statements|fhir)$")] = "json",
         include_phi: Annotated[bool, Query()] = False,
         include_patient: Annotated[bool, Query()] = False,
     ) -> Response[str]:

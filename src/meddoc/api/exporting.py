@@ -14,12 +14,14 @@ from meddoc.errors import InvalidRequest
 from meddoc.exports.csv_export import export_csv
 from meddoc.exports.fhir import export_fhir
 from meddoc.exports.json_export import ExportItem, export_json
+from meddoc.exports.statements_csv import export_statements_csv
 
 MAX_DOCUMENTS = 500
 CONTENT_TYPES = {
     "json": "application/json",
     "csv": "text/csv; charset=utf-8",
     "fhir": "application/fhir+json",
+    "statements": "text/csv; charset=utf-8",  # the clinical statements, one per row
 }
 
 
@@ -27,7 +29,7 @@ def export_documents(
     service: ReviewService, actor: Actor, request: ExportRequest
 ) -> Response[str]:
     if request.format not in CONTENT_TYPES:
-        raise InvalidRequest("format must be json, csv or fhir")
+        raise InvalidRequest("format must be json, csv, statements or fhir")
     ids = list(dict.fromkeys(request.ids))
     if not ids or len(ids) > MAX_DOCUMENTS:
         raise InvalidRequest(f"export 1 to {MAX_DOCUMENTS} documents at a time")
@@ -39,6 +41,8 @@ def export_documents(
     items = [ExportItem(*service.document(document_id)) for document_id in ids]
     if request.format == "csv":
         body = export_csv(items, include_phi=request.include_phi)
+    elif request.format == "statements":
+        body = export_statements_csv(items, include_phi=request.include_phi)
     elif request.format == "fhir":
         body = json.dumps(
             export_fhir(items, include_patient=request.include_patient), ensure_ascii=False
@@ -48,7 +52,12 @@ def export_documents(
     for document_id in ids:
         service.record_export(document_id, actor, request.format, phi)
     subject = ids[0][:12] if len(ids) == 1 else f"{len(ids)}-documents"
-    extension = {"csv": "csv", "fhir": "fhir.json", "json": "json"}[request.format]
+    extension = {
+        "csv": "csv",
+        "statements": "statements.csv",
+        "fhir": "fhir.json",
+        "json": "json",
+    }[request.format]
     name = f"meddoc-{subject}.{extension}"
     return Response(
         200,

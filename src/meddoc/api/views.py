@@ -147,7 +147,7 @@ class UploadRequest:
 @dataclass(slots=True)
 class ExportRequest:
     ids: list[str]
-    format: str = "json"  # json | csv | fhir
+    format: str = "json"  # json | csv | statements | fhir
     include_phi: bool = False
     include_patient: bool = False
 

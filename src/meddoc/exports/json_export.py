@@ -1,5 +1,6 @@
-"""The JSON export: each record with its reviewed document, the machine's entities and the
-reviewers' corrections side by side, so no machine result is ever lost to a correction."""
+"""The JSON export: each record with its reviewed document (and its structure), the clinical
+statements it makes, the machine's entities and the reviewers' corrections side by side,
+so no machine result is ever lost to a correction."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from typing import Any
 
 from meddoc.exports.reviewed import ExportItem, ReviewedItem, masked_item, reviewed_item
 from meddoc.serialization import to_dict
+from meddoc.structure.clinical import clinical_statements
 
 __all__ = ["ExportItem", "export_json"]
 
@@ -26,9 +28,25 @@ def export_json(
 
 
 def _document(reviewed: ReviewedItem, item: ExportItem) -> dict[str, Any]:
+    document: dict[str, Any] | None = None
+    clinical: dict[str, Any] | None = None
+    if reviewed.document is not None:
+        statements = clinical_statements(reviewed.document)
+        document = to_dict(reviewed.document)
+        # A record stored before documents had structure gets it worked out now.
+        document["structure"] = to_dict(statements.structure)
+        clinical = {
+            "statements": to_dict(statements.statements),
+            "patient": to_dict(statements.patient),
+            "issuer": to_dict(statements.issuer),
+            "absorbed_entity_ids": statements.absorbed_entity_ids,
+        }
     return {
         "record": to_dict(reviewed.record),
-        "document": to_dict(reviewed.document) if reviewed.document is not None else None,
+        "document": document,
+        # What the document says once each entity is read in its section (the same
+        # statements the FHIR export is made of).
+        "clinical": clinical,
         "machine_entities": to_dict(reviewed.machine_entities),
         "corrections": to_dict(item.corrections),
         # str keys: JSON objects cannot have integer keys

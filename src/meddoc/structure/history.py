@@ -7,9 +7,9 @@ import re
 
 from meddoc.model import Category
 from meddoc.model_structure import Section
-from meddoc.structure.reading import Piece, Placed, Reader, plain
+from meddoc.structure.reading import Piece, Placed, Reader
 from meddoc.structure.statements import Statement, StatementKind
-from meddoc.structure.vocabulary import fold, label_of, relatives
+from meddoc.structure.vocabulary import fold, label_of, plain, relatives
 
 _ITEM_BREAK = re.compile(r"\s*(?:;|,|\band\b|\by\b)\s*", re.I)
 _MEDICATION_BREAK = re.compile(r"\s*;\s*")
@@ -43,6 +43,7 @@ _STOPPED = re.compile(
     r"\b(?:stopped|discontinued|d/c|no longer|quit|suspendid[oa]|suspender|ya no|dejo de)\b", re.I
 )
 _DOSE_START = re.compile(r"\s\d")
+_STRENGTH = re.compile(r"\d\s*(?:mg|mcg|µg|ug|g|ml|units?|unidades|iu|ui|%)\b", re.I)
 _FAMILY_FILLER = re.compile(
     r"^[\s:\-\u2013\u2014,]*(?:had|has|with|con|tiene|tuvo|padece)?[\s:\-\u2013\u2014,]*", re.I
 )
@@ -150,6 +151,8 @@ def prescriptions(reader: Reader, section: Section, claimed: set[int]) -> list[S
             for p in reader.inside(piece.begin, piece.end)
             if p.entity.category is Category.MEDICATION
         ]
+        if not entities and not _STRENGTH.search(piece.text):
+            continue  # a line under the Rx that names no drug (a footer, a note)
         drug, strength = _drug_and_dosage(piece, entities)
         inside = _claim(entities, claimed, piece, drug)
         statement = _statement(StatementKind.PRESCRIPTION, piece, drug, section, inside)
@@ -210,10 +213,13 @@ def find_relative(text: str) -> tuple[str, str, str, int, int] | None:
 def _claim(
     placed: list[Placed], claimed: set[int], item: Piece | None = None, text: str = ""
 ) -> list[Placed]:
-    """Entities a statement stands for; a translated entity (placed only by its line)
-    goes to the item whose text starts like it."""
+    """Entities a statement stands for. An entity read on the translation is placed only
+    by its line: it goes to the item whose text starts like it ("Penicilina",
+    "Penicillin"), or to the item when nothing else on the line could be it."""
     chosen = [p for p in placed if p.exact or item is None or _alike(p.entity.text, text)]
-    claimed.update(p.entity.id for p in placed if p.exact or item is None or p in chosen)
+    if not chosen and item is not None:
+        chosen = [p for p in placed if not p.exact]
+    claimed.update(p.entity.id for p in chosen)
     return chosen
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from meddoc.structure.vocabulary import Label, document_types, fold, has_phrase, label_of
+from meddoc.structure.vocabulary import Label, document_types, fold, has_phrase, label_of, plain
 
 # The words before a colon: letters first, up to six words, no sentence punctuation.
 _BEFORE_COLON = re.compile(r"([^\W\d_][^\s:;,]*(?:[ ./'-]+[^\s:;,]+){0,5})\s*:")
@@ -131,15 +131,15 @@ def looks_like_title(text: str) -> bool:
 
 def looks_like_letterhead(text: str) -> bool:
     """An organisation's name, address or telephone."""
-    return bool(_PHONE.search(text) or _ADDRESS.search(text) or _ORGANISATION.search(text))
+    return is_phone(text) or is_address(text) or is_organisation(text)
 
 
 def is_organisation(text: str) -> bool:
-    return _ORGANISATION.search(text) is not None
+    return _ORGANISATION.search(plain(text)) is not None
 
 
 def is_phone(text: str) -> bool:
-    return _PHONE.search(text) is not None
+    return _PHONE.search(plain(text)) is not None
 
 
 def is_address(text: str) -> bool:

@@ -4,7 +4,7 @@ results section ("Glucose 115 mg/dL 70-99 H")."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
@@ -34,6 +34,9 @@ class LabRow:
     begin: int  # the row's stretch of Document.text; -1 when its words are unknown
     end: int
     source: str  # the table cell row ("p1.t1/r3") or "text"
+    # Where each of its cells' words are (a table read column by column scatters a
+    # row over the text); the row's own stretch for a line.
+    spans: list[tuple[int, int]] = field(default_factory=list)
 
 
 def table_rows(page: Page, table: Table) -> list[LabRow]:
@@ -64,6 +67,7 @@ def table_rows(page: Page, table: Table) -> list[LabRow]:
                 begin,
                 end,
                 f"{table.id}/r{number_}",
+                spans,
             )
         )
     return rows

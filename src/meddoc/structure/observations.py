@@ -11,9 +11,9 @@ from meddoc.model import Category, CodeSystem
 from meddoc.model_structure import Section, SectionKind
 from meddoc.structure.labs import LabRow, analyte, line_row, table_rows
 from meddoc.structure.quantities import flag, interpretation, number, reference_range
-from meddoc.structure.reading import Piece, Reader, plain
+from meddoc.structure.reading import Piece, Reader
 from meddoc.structure.statements import Component, Statement, StatementKind
-from meddoc.structure.vocabulary import label_of
+from meddoc.structure.vocabulary import label_of, plain
 
 
 def lab_results(reader: Reader, claimed: set[int]) -> list[Statement]:
@@ -22,7 +22,7 @@ def lab_results(reader: Reader, claimed: set[int]) -> list[Statement]:
     for page in reader.document.pages:
         for table in page.tables:
             rows += table_rows(page, table)
-    covered = [(r.begin, r.end) for r in rows if r.begin >= 0]
+    covered = [span for r in rows for span in r.spans]
     for section in reader.structure.sections:
         if section.kind is not SectionKind.RESULTS:
             continue
@@ -32,7 +32,7 @@ def lab_results(reader: Reader, claimed: set[int]) -> list[Statement]:
             row = line_row(piece.text, piece.begin)
             if row is not None:
                 rows.append(row)
-                covered.append((row.begin, row.end))
+                covered += row.spans
     statements = [_lab_statement(reader, row, claimed) for row in rows]
     # An analyte is never a medication taken, wherever in the results it is tagged.
     for section in reader.structure.sections:
@@ -46,7 +46,7 @@ def lab_results(reader: Reader, claimed: set[int]) -> list[Statement]:
 
 
 def _lab_statement(reader: Reader, row: LabRow, claimed: set[int]) -> Statement:
-    inside = reader.inside(row.begin, row.end) if row.begin >= 0 else []
+    inside = [p for begin, end in row.spans for p in reader.inside(begin, end)]
     claimed.update(p.entity.id for p in inside if p.exact)
     tests = [p for p in inside if p.exact and p.entity.category is not Category.MEDICAL_CONDITION]
     value = number(row.value, row.unit)

@@ -5,8 +5,6 @@ back on the original)."""
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from dataclasses import dataclass
 
 from meddoc.model import Document, MedicalEntity
@@ -114,17 +112,3 @@ def _field_values(document: Document) -> dict[int, Piece]:
 def _not_masked(text: str) -> bool:
     # A masked text differs from the field's own value only by its blocked-out words.
     return "\u2588" not in text
-
-
-_BASE = re.compile(r"[^\W_]+", re.UNICODE)
-
-
-def plain(text: str) -> str:
-    """Lower case without accents, one character for one: offsets stay the text's."""
-    return "".join(unicodedata.normalize("NFKD", c.lower())[:1] or c for c in text)
-
-
-def words_of(text: str) -> list[tuple[int, int, str]]:
-    """The words of a text with their offsets, in plain form."""
-    flat = plain(text)
-    return [(m.start(), m.end(), m.group()) for m in _BASE.finditer(flat)]

@@ -18,7 +18,7 @@ from meddoc.structure.labels import (
     title_type_phrase,
 )
 from meddoc.structure.lines import TextLine, text_lines, word_span
-from meddoc.structure.vocabulary import fold, heading_of, label_of
+from meddoc.structure.vocabulary import heading_of, label_of
 
 # A field's value may run on over a few lines ("Current medications: ...\nonce daily").
 _CONTINUATION_LINES = 3
@@ -40,7 +40,7 @@ def find_sections(document: Document) -> list[Section]:
     lines = text_lines(document)
     issuer = _letterhead(lines)
     body = [line for number, line in enumerate(lines) if number not in issuer]
-    sections = _issuer_section(document.text, [lines[i] for i in sorted(issuer)])
+    sections = _issuer_section([lines[i] for i in sorted(issuer)])
     sections += _heading_sections(document.text, body)
     sections += _label_sections(document.text, body)
     sections += _structure_sections(document, sections)
@@ -81,11 +81,11 @@ def _is_title(line: TextLine) -> bool:
     )
 
 
-def _issuer_section(text: str, lines: list[TextLine]) -> list[Section]:
+def _issuer_section(lines: list[TextLine]) -> list[Section]:
     if not lines:
         return []
-    begin, end = lines[0].begin, lines[-1].end
-    return [Section(SectionKind.ISSUER, text[begin : lines[0].end], begin, end)]
+    # No title: a letterhead has no heading, and its first line may name a person.
+    return [Section(SectionKind.ISSUER, "", lines[0].begin, lines[-1].end)]
 
 
 # --- headings -------------------------------------------------------------------------
@@ -139,9 +139,12 @@ def _label_sections(text: str, lines: list[TextLine]) -> list[Section]:
 
 
 def _continued(lines: list[TextLine], number: int, end: int) -> int:
-    """Where a field's value ends: it runs on over the next lines until a heading, a
-    label, another page, another layout block or a few lines."""
+    """Where a field's value ends: it runs on over the next lines while they read as its
+    continuation (the value is still empty, the line before ends mid-list, or the next
+    starts in lower case), until a heading, a label, another page or layout block."""
     line = lines[number]
+    last = line.text[: end - line.begin]
+    empty = last.rstrip().endswith(":")
     for following in lines[number + 1 : number + 1 + _CONTINUATION_LINES]:
         if (
             following.page != line.page
@@ -150,10 +153,16 @@ def _continued(lines: list[TextLine], number: int, end: int) -> int:
             or starts_with_label(following.text)
             or _heading(0, following) is not None
             or _is_title(following)
+            or not (empty or _runs_on(last, following.text))
         ):
             break
-        end = following.end
+        end, last, empty = following.end, following.text, False
     return end
+
+
+def _runs_on(before: str, after: str) -> bool:
+    first = after.lstrip()[:1]
+    return before.rstrip()[-1:] in (",", ";", "-", "/") or (first.isalpha() and first.islower())
 
 
 # --- form fields and tables the pages carry ---------------------------------------------
@@ -195,11 +204,3 @@ def _table_sections(page: Page) -> list[Section]:
             begin, end = min(b for b, _ in spans), max(e for _, e in spans)
             sections.append(Section(SectionKind.RESULTS, title, begin, end))
     return sections
-
-
-def section_text(text: str, section: Section) -> str:
-    return text[section.begin : section.end]
-
-
-def folded_title(section: Section) -> str:
-    return fold(section.title)

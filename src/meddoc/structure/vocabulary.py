@@ -23,6 +23,11 @@ def fold(text: str) -> str:
     return _NOT_WORD.sub(" ", plain).strip()
 
 
+def plain(text: str) -> str:
+    """Lower case without accents, one character for one: offsets stay the text's."""
+    return "".join(unicodedata.normalize("NFKD", c.lower())[:1] or c for c in text)
+
+
 @dataclass(frozen=True, slots=True)
 class Label:
     """What a label or heading says the text under it is about."""
