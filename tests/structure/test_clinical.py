@@ -1,0 +1,145 @@
+"""The clinical mapping read item by item: allergies (with reactions, or none known),
+medications taken or stopped, what an Rx prescribes, vital signs, social habits, family
+history and conditions with the status their section gives them."""
+
+from __future__ import annotations
+
+from meddoc.model import Category, Document, MedicalAnalysis
+from meddoc.structure.clinical import clinical_statements
+from meddoc.structure.statements import Statement, StatementKind
+from tests.structure.paperwork import Mention, drug, entities_of, icd
+
+
+def statements(text: str, *mentions: Mention) -> list[Statement]:
+    entities, phi = entities_of(text, list(mentions))
+    document = Document("x" * 64, [], text, medical=MedicalAnalysis(entities=entities, phi=phi))
+    return clinical_statements(document).statements
+
+
+def of_kind(found: list[Statement], kind: StatementKind) -> list[Statement]:
+    return [s for s in found if s.kind is kind]
+
+
+def test_given_allergies_with_reactions_then_one_allergy_each_with_its_reaction() -> None:
+    found = statements(
+        "Allergies: Penicillin (hives), sulfa - rash and latex",
+        drug("Penicillin", "7980"),
+    )
+
+    allergies = [(s.text, s.detail) for s in of_kind(found, StatementKind.ALLERGY)]
+    assert allergies == [("Penicillin", "hives"), ("sulfa", "rash"), ("latex", "")]
+    assert of_kind(found, StatementKind.MEDICATION) == []
+
+
+def test_given_nkda_or_ninguna_then_a_no_known_allergy_statement() -> None:
+    (drugs,) = statements("Allergies: NKDA")
+    (none,) = statements("Alergias: ninguna")
+
+    assert (drugs.kind, drugs.answer) == (StatementKind.NO_KNOWN_ALLERGIES, "409137002")
+    assert (none.kind, none.answer) == (StatementKind.NO_KNOWN_ALLERGIES, "716186003")
+
+
+def test_given_current_medications_then_dosage_and_stopped_ones_marked() -> None:
+    found = statements(
+        "Current medications: Metformin 500 mg twice daily; Atorvastatin 20 mg stopped;\n"
+        "Aspirina 100 mg suspendido",
+        drug("Metformin", "6809"),
+    )
+
+    taken = [(s.text, s.detail, s.status) for s in of_kind(found, StatementKind.MEDICATION)]
+    assert taken == [
+        ("Metformin", "500 mg twice daily", "active"),
+        ("Atorvastatin", "20 mg stopped", "stopped"),
+        ("Aspirina", "100 mg suspendido", "stopped"),
+    ]
+    assert found[0].entity_ids
+    assert found[0].concepts[0].code == "6809"
+
+
+def test_given_an_rx_then_what_it_prescribes_with_sig_quantity_and_refills() -> None:
+    text = (
+        "PRESCRIPTION\nPatient: Ann Example\nRx\nSumatriptan 50 mg tablets\n"
+        "Sig: 1 tablet by mouth at onset of migraine\nDisp: #9 Refills: 0\nSignature: A. Doctor"
+    )
+
+    found = statements(text, drug("Sumatriptan", "37418"))
+
+    (rx,) = of_kind(found, StatementKind.PRESCRIPTION)
+    assert (rx.text, rx.detail) == (
+        "Sumatriptan",
+        "50 mg tablets 1 tablet by mouth at onset of migraine",
+    )
+    assert (rx.dispense, rx.refills) == ("#9", "0")
+    assert of_kind(found, StatementKind.MEDICATION) == []
+
+
+def test_given_vitals_then_each_sign_with_its_unit_and_blood_pressure_in_parts() -> None:
+    found = statements("Vitals: BP 154/69 mmHg, HR 78 bpm, Temp 101.2 F, SpO2 95 %, Weight 70 kg")
+
+    vitals = {s.code: s for s in of_kind(found, StatementKind.VITAL_SIGN)}
+    bp = vitals["85354-9"]
+    assert [(c.code, c.value.value, c.value.ucum) for c in bp.components] == [
+        ("8480-6", 154, "mm[Hg]"),
+        ("8462-4", 69, "mm[Hg]"),
+    ]
+    assert vitals["8867-4"].value is not None
+    assert vitals["8867-4"].value.ucum == "/min"
+    assert vitals["8310-5"].value is not None
+    assert vitals["8310-5"].value.ucum == "[degF]"
+    assert vitals["59408-5"].value is not None
+    assert vitals["59408-5"].value.ucum == "%"
+    assert vitals["29463-7"].value is not None
+    assert vitals["29463-7"].value.ucum == "kg"
+
+
+def test_given_a_social_history_heading_then_never_former_and_current_respected() -> None:
+    found = statements(
+        "Social history\nEx-smoker, quit 2010.\nDenies alcohol.\nUses marijuana daily.",
+        Mention("smoker", Category.MEDICAL_CONDITION, "DX_NAME", ("PERTAINS_TO_FAMILY",)),
+    )
+
+    habits = [(s.code, s.status) for s in of_kind(found, StatementKind.SOCIAL_HISTORY)]
+    assert habits == [("72166-2", "former"), ("11331-6", "never"), ("11343-1", "daily")]
+    assert of_kind(found, StatementKind.FAMILY_HISTORY) == []
+    assert of_kind(found, StatementKind.CONDITION) == []
+
+
+def test_given_a_family_history_then_each_relative_with_their_condition() -> None:
+    found = statements(
+        "Family history: mother - diabetes, hypertension; padre: infarto",
+        Mention(
+            "diabetes", Category.MEDICAL_CONDITION, "DX_NAME", (), (icd("E11.9", "Diabetes"),)
+        ),
+    )
+
+    family = [(s.relationship, s.text) for s in of_kind(found, StatementKind.FAMILY_HISTORY)]
+    assert family == [("MTH", "diabetes"), ("MTH", "hypertension"), ("FTH", "infarto")]
+    assert of_kind(found, StatementKind.CONDITION) == []
+
+
+def test_given_conditions_then_their_status_follows_the_section() -> None:
+    condition = Category.MEDICAL_CONDITION
+    found = statements(
+        "Past medical history: asthma, resolved\nAssessment: migraine.\nDenies fever.\n"
+        "Notes: gout",
+        Mention("asthma", condition, "DX_NAME"),
+        Mention("migraine", condition, "DX_NAME"),
+        Mention("fever", condition, "DX_NAME", ("NEGATION",)),
+        Mention("gout", condition, "DX_NAME"),
+    )
+
+    said = {s.text: (s.section.value, s.status, s.verification) for s in found}
+    assert said == {
+        "asthma": ("PAST_HISTORY", "resolved", "unconfirmed"),
+        "migraine": ("PROBLEMS", "active", "unconfirmed"),
+        "fever": ("OTHER", "", "refuted"),  # a new sentence: no longer the assessment
+        "gout": ("OTHER", "", "unconfirmed"),  # nothing says whether it goes on
+    }
+
+
+def test_given_a_drug_in_an_allergies_heading_section_then_never_a_medication() -> None:
+    found = statements("Allergies\nCodeine - nausea\nSulfa", drug("Codeine", "2670"))
+
+    assert [s.kind for s in found] == [StatementKind.ALLERGY, StatementKind.ALLERGY]
+    assert found[0].detail == "nausea"
+    assert found[0].entity_ids
