@@ -82,6 +82,21 @@ def test_given_alergias_penicilina_read_through_the_translation_then_an_allergy(
     assert medication_texts(bundle) == {"Metformina"}
 
 
+def test_given_a_translation_aligned_only_as_a_whole_then_penicilina_is_still_an_allergy() -> None:
+    paperwork = intake_es()
+    paperwork.aligned_by_line = False
+
+    bundle = bundle_of(paperwork, structured=False)
+
+    (allergy,) = resources(bundle, "AllergyIntolerance")
+    assert (RXNORM, "7980") in codes(allergy["code"])
+    assert medication_texts(bundle) == {"Metformina"}
+    # The condition keeps the section of its own line, and "Tobacco use" is no condition.
+    (diabetes,) = resources(bundle, "Condition")
+    assert diabetes["code"]["text"] == "type 2 diabetes"
+    assert diabetes["category"][0]["coding"][0]["code"] == "problem-list-item"
+
+
 @BOTH_HOSTS
 def test_given_analytes_tagged_as_medications_then_no_medication_statements(
     structured: bool,

@@ -212,6 +212,8 @@ class Paperwork:
     # Spanish paperwork: the English translation, line by line, that the medical
     # engine read (its mentions are found in the translation).
     translation: dict[str, str] = field(default_factory=dict)
+    # Translate aligns line by line when it keeps the line count, else only as a whole.
+    aligned_by_line: bool = True
 
     def document(self, structured: bool, document_id: str = "f" * 64) -> Document:
         pages = [page_of(n, sheet, structured) for n, sheet in enumerate(self.sheets, start=1)]
@@ -241,4 +243,7 @@ class Paperwork:
             parts.append(english)
             source += len(line) + 1
             target += len(english) + 1
-        return Translation(self.language, "en", "\n".join(parts), segments, Engine("fake", "1"))
+        english = "\n".join(parts)
+        if not self.aligned_by_line:
+            segments = [Segment(0, len(text), 0, len(english))]
+        return Translation(self.language, "en", english, segments, Engine("fake", "1"))

@@ -96,6 +96,7 @@ INTAKE_ES = [
     "Sexo: F",
     "Historia clínica",
     "Medicamentos actuales: Metformina 500 mg dos veces al día",
+    "Antecedentes médicos: diabetes tipo 2",
     "Alergias: Penicilina",
     "Antecedentes familiares: hermana - infarto",
     "Consumo de tabaco: nunca",
@@ -105,6 +106,7 @@ INTAKE_ES_ENGLISH = {
     "Medicamentos actuales: Metformina 500 mg dos veces al día": (
         "Current medications: Metformin 500 mg twice a day"
     ),
+    "Antecedentes médicos: diabetes tipo 2": "Medical history: type 2 diabetes",
     "Alergias: Penicilina": "Allergies: Penicillin",
     "Antecedentes familiares: hermana - infarto": "Family history: sister - heart attack",
     "Consumo de tabaco: nunca": "Tobacco use: never",
@@ -119,6 +121,7 @@ def intake_es() -> Paperwork:
         [
             drug("Metformin", "6809"),
             drug("Penicillin", "7980"),
+            Mention("type 2 diabetes", CONDITION, "DX_NAME", (), (icd("E11.9", "Diabetes"),)),
             Mention(
                 "heart attack",
                 CONDITION,

@@ -5,12 +5,14 @@ back on the original)."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from meddoc.model import Document, MedicalEntity
 from meddoc.model_structure import Section, Structure
-from meddoc.phi_matching import counterparts
+from meddoc.phi_matching import Range, counterparts
 from meddoc.structure.lines import word_span
+from meddoc.structure.vocabulary import plain
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,8 +91,33 @@ def _placed(document: Document) -> list[Placed]:
     for entity in medical.entities:
         region = counterparts(document.translation.segments, (entity.begin, entity.end), False)
         if region is not None:
-            placed.append(Placed(entity, region[0], region[1], False))
+            begin, end = _one_line(document, entity, region)
+            placed.append(Placed(entity, begin, end, False))
     return placed
+
+
+def _one_line(document: Document, entity: MedicalEntity, region: tuple[int, int]) -> Range:
+    """The original line an entity read on the translation came from. Translate keeps
+    lines apart when it can (then the region is that line); otherwise the line holding
+    the start of one of its words ("Penicillin" in "Alergias: Penicilina"), else the
+    line as far into the region as the entity is into its translation."""
+    begin, end = region
+    original = document.text[begin:end]
+    if "\n" not in original:
+        return region
+    flat = plain(original)
+    # Its words, longest first, cut to their first letters ("penicillin" -> "penic").
+    stems = sorted({w[:5] for w in re.findall(r"[^\W\d_]{4,}", plain(entity.text))}, key=len)
+    found = [at for stem in reversed(stems) if (at := flat.find(stem)) >= 0]
+    at = found[0] if found else -1
+    if at < 0:
+        assert document.translation is not None
+        target = counterparts(document.translation.segments, region, True) or (0, 1)
+        share = (entity.begin - target[0]) / max(target[1] - target[0], 1)
+        at = min(int(share * len(original)), len(original) - 1)
+    line_begin = original.rfind("\n", 0, at) + 1
+    line_end = original.find("\n", at)
+    return begin + line_begin, begin + (line_end if line_end >= 0 else len(original))
 
 
 def _field_values(document: Document) -> dict[int, Piece]:
