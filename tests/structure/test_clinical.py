@@ -143,3 +143,21 @@ def test_given_a_drug_in_an_allergies_heading_section_then_never_a_medication() 
     assert [s.kind for s in found] == [StatementKind.ALLERGY, StatementKind.ALLERGY]
     assert found[0].detail == "nausea"
     assert found[0].entity_ids
+
+
+def test_given_an_entity_then_the_statement_it_is_read_into() -> None:
+    text = "Allergies: Sulfamethoxazole\nTobacco use: never\nLakeside Clinic"
+    tobacco = Mention(
+        "Tobacco use", Category.MEDICAL_CONDITION, "DX_NAME", ("PERTAINS_TO_FAMILY",)
+    )
+    entities, _ = entities_of(text, [drug("Sulfamethoxazole", "10180"), tobacco])
+    clinical = clinical_statements(
+        Document("x" * 64, [], text, medical=MedicalAnalysis(entities=entities))
+    )
+
+    allergy, smoking = (clinical.statement_of(e.id) for e in entities)
+    assert allergy is not None
+    assert allergy.kind is StatementKind.ALLERGY
+    assert smoking is not None
+    assert smoking.kind is StatementKind.SOCIAL_HISTORY
+    assert clinical.statement_of(999) is None

@@ -204,7 +204,9 @@ def social_history(reader: Reader, section: Section, claimed: set[int]) -> list[
     for piece in reader.pieces(section):
         found = topic or _topic(piece.text)
         if found:
-            statements.append(_habit(found, piece, section))
+            habit = _habit(found, piece, section)
+            habit.entity_ids = [p.entity.id for p in reader.inside(section.begin, section.end)]
+            statements.append(habit)
     _claim_all(reader, section, claimed)
     return statements
 

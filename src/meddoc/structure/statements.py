@@ -115,3 +115,8 @@ class ClinicalStatements:
     # Entities the statements read in their section (an analyte tagged MEDICATION, an
     # allergen): they are in the statements, not statements of their own.
     absorbed_entity_ids: list[int] = field(default_factory=list)
+
+    def statement_of(self, entity_id: int) -> Statement | None:
+        """The statement an entity is read into (what the site shows it as), or None
+        when the entity makes no statement (an anatomy, a letterhead's word)."""
+        return next((s for s in self.statements if entity_id in s.entity_ids), None)
