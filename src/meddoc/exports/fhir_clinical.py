@@ -28,11 +28,11 @@ def condition(statement: Statement, context: ResourceContext) -> dict[str, Any] 
     if not code:
         return None
     resource = base("Condition", statement, context)
+    if statement.status:  # from its section (meddoc.structure.clinical)
+        resource["clinicalStatus"] = {"coding": [coding(_CLINICAL, statement.status)]}
     # Machine-read and at best checked by a records reviewer, never by the treating
     # clinician: "unconfirmed", unless the text negates it ("denies chest pain":
     # refuted) or only supposes it ("rule out ...": provisional).
-    if statement.status:
-        resource["clinicalStatus"] = {"coding": [coding(_CLINICAL, statement.status)]}
     resource["verificationStatus"] = {
         "coding": [{"system": _VERIFICATION, "code": statement.verification or "unconfirmed"}]
     }

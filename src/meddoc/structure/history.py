@@ -123,16 +123,12 @@ def _drug_and_dosage(item: Piece, entities: list[Placed]) -> tuple[str, str]:
     exact = [p for p in entities if p.exact and item.begin <= p.begin]
     if exact:
         first = min(exact, key=lambda p: p.begin)
-        drug = reader_text(item, first.begin, first.end) or first.entity.text
+        drug = item.text[first.begin - item.begin : first.end - item.begin] or first.entity.text
         return drug, item.text[first.end - item.begin :].strip(" ,;")
     dose = _DOSE_START.search(item.text)
     if dose is None:
         return item.text, ""
     return item.text[: dose.start()].strip(), item.text[dose.start() :].strip()
-
-
-def reader_text(item: Piece, begin: int, end: int) -> str:
-    return item.text[begin - item.begin : end - item.begin]
 
 
 def prescriptions(reader: Reader, section: Section, claimed: set[int]) -> list[Statement]:
