@@ -12,6 +12,24 @@ from meddoc.limits import Limits
 
 _TRUE = {"true", "1", "yes", "on"}
 _FALSE = {"false", "0", "no", "off", ""}
+# Textract AnalyzeDocument's feature types meddoc reads; none = DetectDocumentText only.
+TEXTRACT_FEATURES = ("FORMS", "TABLES", "LAYOUT")
+NO_FEATURES = "NONE"
+
+
+def textract_features(value: str) -> tuple[str, ...]:
+    """TEXTRACT_FEATURES as the template passes it ("FORMS,TABLES,LAYOUT", or "NONE" for
+    text detection only), in Textract's spelling and the order given, each once."""
+    names = [name.strip().upper() for name in value.split(",") if name.strip()]
+    if names == [NO_FEATURES]:
+        return ()
+    unknown = [name for name in names if name not in TEXTRACT_FEATURES]
+    if unknown or not names:
+        raise ConfigurationError(
+            f"TEXTRACT_FEATURES must be {NO_FEATURES} or some of "
+            f"{','.join(TEXTRACT_FEATURES)}, not {value!r}"
+        )
+    return tuple(dict.fromkeys(names))
 
 
 @dataclass(frozen=True, slots=True)
@@ -23,6 +41,7 @@ class AwsSettings:
     pii: bool = True
     limits: Limits = field(default_factory=Limits)
     stuck_after_minutes: int = 180  # longer than the pipeline's 2-hour execution timeout
+    textract_features: tuple[str, ...] = TEXTRACT_FEATURES  # () = DetectDocumentText
 
     @classmethod
     def from_environ(cls, environ: Mapping[str, str]) -> AwsSettings:
@@ -56,6 +75,9 @@ class AwsSettings:
             pii=flag("PII_ENABLED", True),
             limits=Limits(max_polls=int(polls)) if polls.strip() else Limits(),
             stuck_after_minutes=int(environ.get("STUCK_AFTER_MINUTES", "") or 180),
+            textract_features=textract_features(
+                environ.get("TEXTRACT_FEATURES", "") or ",".join(TEXTRACT_FEATURES)
+            ),
         )
 
 
