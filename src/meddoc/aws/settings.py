@@ -9,27 +9,12 @@ from dataclasses import dataclass, field
 from meddoc.aws.comprehend_medical import MedicalOptions
 from meddoc.errors import ConfigurationError
 from meddoc.limits import Limits
+from meddoc.textract_features import TEXTRACT_FEATURES, textract_features
+
+__all__ = ["ApiKeySettings", "ApiSettings", "AwsSettings", "textract_features"]
 
 _TRUE = {"true", "1", "yes", "on"}
 _FALSE = {"false", "0", "no", "off", ""}
-# Textract AnalyzeDocument's feature types meddoc reads; none = DetectDocumentText only.
-TEXTRACT_FEATURES = ("FORMS", "TABLES", "LAYOUT")
-NO_FEATURES = "NONE"
-
-
-def textract_features(value: str) -> tuple[str, ...]:
-    """TEXTRACT_FEATURES as the template passes it ("FORMS,TABLES,LAYOUT", or "NONE" for
-    text detection only), in Textract's spelling and the order given, each once."""
-    names = [name.strip().upper() for name in value.split(",") if name.strip()]
-    if names == [NO_FEATURES]:
-        return ()
-    unknown = [name for name in names if name not in TEXTRACT_FEATURES]
-    if unknown or not names:
-        raise ConfigurationError(
-            f"TEXTRACT_FEATURES must be {NO_FEATURES} or some of "
-            f"{','.join(TEXTRACT_FEATURES)}, not {value!r}"
-        )
-    return tuple(dict.fromkeys(names))
 
 
 @dataclass(frozen=True, slots=True)
