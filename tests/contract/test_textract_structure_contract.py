@@ -27,6 +27,8 @@ STRUCTURE = {
     "energy_assistance_form": (61, 2, 53),
     "fake_id": (16, 0, 0),
     "financial_document": (0, 1, 0),
+    "multicol_doc": (0, 0, 0),  # AnalyzeDocument without features: words only
+    "twocol_header_footer": (0, 0, 0),
     "patient_intake_scan": (31, 1, 12),
     "receipt": (22, 2, 0),
     "sample_invoice_pdf": (22, 3, 0),
