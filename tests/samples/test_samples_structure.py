@@ -7,8 +7,9 @@ import json
 from typing import Any
 
 import pytest
-from samplegen import plan
-from samplegen.documents import KINDS, Spec
+from PIL import Image
+from samplegen import degrade, plan
+from samplegen.documents import KINDS, Spec, compose, images
 
 from meddoc.model import DocumentType, SectionKind, SelectionStatus
 
@@ -145,3 +146,50 @@ def test_the_checkbox_option_changes_only_intake_forms() -> None:
         assert one.name == other.name
         same = plan.truth_json(one, 5) == plan.truth_json(other, 5)
         assert same == (one.kind != "intake")
+
+
+def _ink(page: Image.Image, box: dict[str, float]) -> float:
+    """The share of dark pixels inside a truth box of a clean page."""
+    width, height = page.size
+    left, top = box["left"] * width, box["top"] * height
+    region = page.convert("L").crop(
+        (
+            round(left),
+            round(top),
+            round(left + box["width"] * width),
+            round(top + box["height"] * height),
+        )
+    )
+    histogram = region.histogram()
+    return sum(histogram[:128]) / max(1, sum(histogram))
+
+
+@pytest.mark.parametrize(
+    "spec",
+    [
+        Spec("boxed", "intake", "en", False, degrade.SCAN, "png", checkboxes=True),
+        Spec("boxed-hand", "intake", "es", True, degrade.SCAN, "png", checkboxes=True),
+        Spec("lab", "lab_report", "en", False, degrade.SCAN, "png"),
+    ],
+    ids=lambda s: s.name,
+)
+def test_on_a_flat_scan_every_truth_box_holds_ink_and_ticked_boxes_hold_more(
+    spec: Spec,
+) -> None:
+    draft = compose(spec, 3)
+    truth = json.loads(plan.truth_json(spec, 3))
+    page = images(spec, 3, draft)[0]
+    for field in truth["fields"]:
+        assert _ink(page, field["label_box"]) > 0.03, field["label"]
+        if field["value_box"]:
+            assert _ink(page, field["value_box"]) > 0.03, field["value"]
+    for table in truth["tables"]:
+        for cell in (c for c in table["cells"] if c["text"]):
+            assert _ink(page, cell["box"]) > 0.01, cell["text"]
+        for cell in (c for c in table["cells"] if not c["text"]):
+            assert _ink(page, cell["box"]) < 0.01, cell
+    ticked = [_ink(page, b["box"]) for b in truth["checkboxes"] if b["state"] == "SELECTED"]
+    empty = [_ink(page, b["box"]) for b in truth["checkboxes"] if b["state"] != "SELECTED"]
+    if spec.kind == "intake":
+        assert min(ticked) > max(empty) + 0.05
+        assert min(empty) > 0.05  # the empty square is drawn where the truth says
