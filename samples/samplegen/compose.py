@@ -169,9 +169,7 @@ class Composer:
                 length += 1
             stops.append(length)
             parts.extend(cell)
-            length += sum(
-                len(p) if isinstance(p, str) else len(getattr(p, "text", "")) for p in cell
-            )
+            length += sum(_length(part) for part in cell)
         tabs = {stop: x for stop, x in zip(stops, columns, strict=True) if stop}
         layout["tabs"], layout["indent"] = tabs, columns[0]
         self.line(parts, style=style, **layout)
@@ -183,11 +181,18 @@ class Composer:
         self._offset += len(text)
 
 
+def _length(part: Part) -> int:
+    """Characters a part adds to the text (a checkbox adds none)."""
+    if isinstance(part, Box):
+        return 0
+    return len(part) if isinstance(part, str) else len(part.text)
+
+
 def _paragraph(parts: Sequence[Part], style: str) -> _Paragraph:
     chunks: list[str] = []
     styles: list[str] = []
     breakable: list[bool] = []
-    marks: list[tuple[int, Mark]] = []
+    marks: list[tuple[int, Mark | Box]] = []
     length = 0
     for part in parts:
         if isinstance(part, Box):
