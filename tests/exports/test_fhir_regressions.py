@@ -22,6 +22,15 @@ SNOMED = "http://snomed.info/sct"
 UCUM = "http://unitsofmeasure.org"
 RXNORM = "http://www.nlm.nih.gov/research/umls/rxnorm"
 BOTH_HOSTS = pytest.mark.parametrize("structured", [True, False], ids=["structure", "text-only"])
+LAB_READINGS = pytest.mark.parametrize(
+    ("paperwork", "structured"),
+    [
+        (lab_en(tables=True), True),
+        (lab_en(tables=True, skew=0.02), False),
+        (lab_en(tables=False), False),
+    ],
+    ids=["table-cells", "columns-text-only-skewed", "rows-text-only"],
+)
 
 
 def bundle_of(
@@ -97,11 +106,11 @@ def test_given_a_translation_aligned_only_as_a_whole_then_penicilina_is_still_an
     assert diabetes["category"][0]["coding"][0]["code"] == "problem-list-item"
 
 
-@BOTH_HOSTS
+@LAB_READINGS
 def test_given_analytes_tagged_as_medications_then_no_medication_statements(
-    structured: bool,
+    paperwork: Paperwork, structured: bool
 ) -> None:
-    assert medication_texts(bundle_of(lab_en(structured), structured)) == set()
+    assert medication_texts(bundle_of(paperwork, structured)) == set()
 
 
 def test_given_spanish_analytes_read_as_drugs_in_english_then_no_medication_statements() -> None:
@@ -133,11 +142,11 @@ def test_the_rows_are_sample_07s() -> None:
         assert " ".join(cell for cell in row if cell) in printed
 
 
-@BOTH_HOSTS
+@LAB_READINGS
 def test_given_sample_07_then_each_lab_observation_has_its_own_rows_value_unit_range_and_flag(
-    structured: bool,
+    paperwork: Paperwork, structured: bool
 ) -> None:
-    observations = resources(bundle_of(lab_en(structured), structured), "Observation")
+    observations = resources(bundle_of(paperwork, structured), "Observation")
 
     found = {}
     for observation in observations:

@@ -63,6 +63,7 @@ class Sheet:
     table: tuple[list[str], list[list[str]]] | None = None
     table_at: int = -1  # the table's lines go after this line index
     continued: tuple[int, ...] = ()  # lines that carry on the value of the line before
+    skew: float = 0.0  # how far down a line drifts per page width
 
 
 def page_of(number: int, sheet: Sheet, structured: bool) -> Page:
@@ -81,6 +82,14 @@ def page_of(number: int, sheet: Sheet, structured: bool) -> Page:
                     inserted.append(cells[column])
         texts[sheet.table_at + 1 : sheet.table_at + 1] = inserted
     lines = [line_of(text, 0.03 + i * LINE_HEIGHT) for i, text in enumerate(texts)]
+    # A table's cells sit in their row and column on the page, whatever the reading
+    # order; a skewed page drifts down to the right.
+    top = 0.03 + (sheet.table_at + 1) * LINE_HEIGHT
+    for index, row, column in table_cells:
+        left = 0.05 + (column - 1) * 0.18
+        lines[index] = line_of(
+            texts[index], top + (row - 1) * LINE_HEIGHT + sheet.skew * left, left
+        )
     page = Page(number, lines, width=1700, height=2200)
     if structured:
         _add_structure(page, sheet, table_cells)

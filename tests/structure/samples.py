@@ -184,10 +184,11 @@ def _rows_as_lines(rows: list[list[str]]) -> list[str]:
     return [" ".join(cell for cell in row if cell) for row in rows]
 
 
-def lab_en(tables: bool) -> Paperwork:
+def lab_en(tables: bool, skew: float = 0.0) -> Paperwork:
     """With tables, each page's table is read column by column (every test name, then
     every result...), the reading order that paired ALT with glucose's value; the table
-    cells keep each row together. Without, the lines are the printed rows."""
+    cells (or, read as text only, the lines' places) keep each row together. Without,
+    the lines are the printed rows."""
     footer_1, footer_2 = (
         "SAMPLE - fictitious patient, page 1 of 2",
         "SAMPLE - fictitious patient, page 2 of 2",
@@ -200,9 +201,14 @@ def lab_en(tables: bool) -> Paperwork:
     ]
     if tables:
         first = Sheet(
-            [*LAB_TOP, footer_1], 3, 3, table=(LAB_HEADER, LAB_PAGE_1), table_at=len(LAB_TOP) - 1
+            [*LAB_TOP, footer_1],
+            3,
+            3,
+            table=(LAB_HEADER, LAB_PAGE_1),
+            table_at=len(LAB_TOP) - 1,
+            skew=skew,
         )
-        second = Sheet([*top_2, *tail_2], table=(LAB_HEADER, LAB_PAGE_2), table_at=1)
+        second = Sheet([*top_2, *tail_2], table=(LAB_HEADER, LAB_PAGE_2), table_at=1, skew=skew)
     else:
         header = " ".join(LAB_HEADER)
         first = Sheet([*LAB_TOP, header, *_rows_as_lines(LAB_PAGE_1), footer_1], 3, 3)

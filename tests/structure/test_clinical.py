@@ -132,7 +132,7 @@ def test_given_conditions_then_their_status_follows_the_section() -> None:
     assert said == {
         "asthma": ("PAST_HISTORY", "resolved", "unconfirmed"),
         "migraine": ("PROBLEMS", "active", "unconfirmed"),
-        "fever": ("OTHER", "", "refuted"),  # a new sentence: no longer the assessment
+        "fever": ("PROBLEMS", "", "refuted"),  # the assessment runs on; denied: no status
         "gout": ("OTHER", "", "unconfirmed"),  # nothing says whether it goes on
     }
 

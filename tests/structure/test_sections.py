@@ -54,6 +54,22 @@ def test_given_each_sample_as_text_then_its_document_type(truth: Path) -> None:
     assert guess.confidence >= 0.9  # its title names it and its sections agree
 
 
+@pytest.mark.parametrize("truth", sorted(TRUTH.glob("*.truth.json")), ids=lambda p: p.name[:2])
+def test_given_each_sample_as_text_then_its_sections_are_the_generators(truth: Path) -> None:
+    """The generator's truth sections (samplegen), at the start of each value and at its
+    end; an emergency contact is someone else's, so never the patient's section."""
+    sample = json.loads(truth.read_text(encoding="utf-8"))
+    text = sample["text"]
+    structure = document_structure(text_document(text))
+
+    for section in sample["sections"]:
+        value = min(section["begin"] + len(section["title"]) + 1, section["end"] - 1)
+        for offset in (value, section["end"] - 1):
+            line = text[text.rfind("\n", 0, offset) + 1 : text.find("\n", offset)]
+            expected = "OTHER" if "emergenc" in line.lower() else section["kind"]
+            assert structure.kind_at(offset).value == expected, (section["title"], line)
+
+
 def test_given_an_intake_form_as_text_then_each_field_has_its_sections_kind() -> None:
     document = intake_en().document(structured=False)
     structure = document_structure(document)

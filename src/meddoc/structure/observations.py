@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from meddoc.model import Category, CodeSystem
 from meddoc.model_structure import Section, SectionKind
+from meddoc.structure.lab_layout import rows_by_position
 from meddoc.structure.labs import LabRow, analyte, line_row, table_rows
 from meddoc.structure.quantities import flag, interpretation, number, reference_range
 from meddoc.structure.reading import Piece, Reader
@@ -17,22 +18,14 @@ from meddoc.structure.vocabulary import label_of, plain
 
 
 def lab_results(reader: Reader, claimed: set[int]) -> list[Statement]:
-    """One statement per row of every lab table, and per results line outside them."""
+    """One statement per row of every lab table, then per row the lines' places on the
+    page make outside them, then per results line left (text without its pages)."""
     rows: list[LabRow] = []
     for page in reader.document.pages:
         for table in page.tables:
             rows += table_rows(page, table)
-    covered = [span for r in rows for span in r.spans]
-    for section in reader.structure.sections:
-        if section.kind is not SectionKind.RESULTS:
-            continue
-        for piece in reader.pieces(section):
-            if any(b < piece.end and piece.begin < e for b, e in covered):
-                continue
-            row = line_row(piece.text, piece.begin)
-            if row is not None:
-                rows.append(row)
-                covered += row.spans
+    rows += _rows_outside(rows_by_position(reader.document, reader.structure), rows)
+    rows += _rows_outside(_results_lines(reader), rows)
     statements = [_lab_statement(reader, row, claimed) for row in rows]
     # An analyte is never a medication taken, wherever in the results it is tagged.
     for section in reader.structure.sections:
@@ -43,6 +36,28 @@ def lab_results(reader: Reader, claimed: set[int]) -> list[Statement]:
                 if p.entity.category in (Category.MEDICATION, Category.TEST_TREATMENT_PROCEDURE)
             )
     return statements
+
+
+def _results_lines(reader: Reader) -> list[LabRow]:
+    found = []
+    for section in reader.structure.sections:
+        if section.kind is SectionKind.RESULTS:
+            for piece in reader.pieces(section):
+                row = line_row(piece.text, piece.begin)
+                if row is not None:
+                    found.append(row)
+    return found
+
+
+def _rows_outside(candidates: list[LabRow], rows: list[LabRow]) -> list[LabRow]:
+    """The candidate rows that share no words with the rows found already."""
+    covered = [span for row in rows for span in row.spans]
+    kept = []
+    for row in candidates:
+        if not any(b < e2 and b2 < e for b, e in row.spans for b2, e2 in covered):
+            kept.append(row)
+            covered += row.spans
+    return kept
 
 
 def _lab_statement(reader: Reader, row: LabRow, claimed: set[int]) -> Statement:

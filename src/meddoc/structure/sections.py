@@ -26,6 +26,8 @@ _CONTINUATION_LINES = 3
 _LETTERHEAD_LINES = 7
 _HEADINGS = (LayoutKind.SECTION_HEADER, LayoutKind.TITLE)
 _PAGE_FURNITURE = (LayoutKind.PAGE_HEADER, LayoutKind.PAGE_FOOTER, LayoutKind.PAGE_NUMBER)
+# Fields written as sentences: their value runs on over the lines below it.
+_PROSE = (SectionKind.REASON, SectionKind.PROBLEMS, SectionKind.EXAM, SectionKind.PLAN)
 
 
 @dataclass(frozen=True, slots=True)
@@ -132,16 +134,17 @@ def _label_sections(text: str, lines: list[TextLine]) -> list[Section]:
         for index, part in enumerate(parts):
             end = line.begin + part.end
             if index == len(parts) - 1:
-                end = _continued(lines, number, end)
+                end = _continued(lines, number, end, part.label.kind)
             begin = line.begin + part.begin
             sections.append(Section(part.label.kind, part.title, begin, end))
     return sections
 
 
-def _continued(lines: list[TextLine], number: int, end: int) -> int:
-    """Where a field's value ends: it runs on over the next lines while they read as its
-    continuation (the value is still empty, the line before ends mid-list, or the next
-    starts in lower case), until a heading, a label, another page or layout block."""
+def _continued(lines: list[TextLine], number: int, end: int, kind: SectionKind) -> int:
+    """Where a field's value ends: it runs on over the next lines until a heading, a
+    label, another page or layout block; a list's value (allergies, medications...) only
+    while the lines read as its continuation (the value is still empty, the line before
+    ends mid-list, or the next does not start a new capitalised entry)."""
     line = lines[number]
     last = line.text[: end - line.begin]
     empty = last.rstrip().endswith(":")
@@ -153,7 +156,7 @@ def _continued(lines: list[TextLine], number: int, end: int) -> int:
             or starts_with_label(following.text)
             or _heading(0, following) is not None
             or _is_title(following)
-            or not (empty or _runs_on(last, following.text))
+            or not (empty or kind in _PROSE or _runs_on(last, following.text))
         ):
             break
         end, last, empty = following.end, following.text, False
@@ -162,7 +165,7 @@ def _continued(lines: list[TextLine], number: int, end: int) -> int:
 
 def _runs_on(before: str, after: str) -> bool:
     first = after.lstrip()[:1]
-    return before.rstrip()[-1:] in (",", ";", "-", "/") or (first.isalpha() and first.islower())
+    return before.rstrip()[-1:] in (",", ";", "-", "/") or not first.isupper()
 
 
 # --- form fields and tables the pages carry ---------------------------------------------

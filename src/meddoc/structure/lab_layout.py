@@ -1,0 +1,90 @@
+"""Lab rows from where a results section's lines sit on the page, for text read without
+tables: a reader that follows columns gives every test name, then every result...; the
+lines' boxes put each value back beside its test, on skewed pages too."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from statistics import median
+
+from meddoc.model import Document, Line
+from meddoc.model_structure import SectionKind, Structure
+from meddoc.structure.labs import LabRow, line_row
+
+# Lines whose left edges are this close (page widths) are one column.
+_COLUMN_GAP = 0.03
+# A cell joins a row when its centre is within this share of a line's height of the
+# row's last cell: rows drift a little from column to column on a skewed page.
+_ROW_TOLERANCE = 0.6
+
+
+@dataclass
+class _Row:
+    y: float  # the centre of its last cell
+    lines: list[Line] = field(default_factory=list)
+
+
+def rows_by_position(document: Document, structure: Structure) -> list[LabRow]:
+    """The rows of the results sections, each page's lines put in columns by their left
+    edge and in rows by their height on the page, column after column."""
+    rows: list[LabRow] = []
+    for page in document.pages:
+        lines = [
+            line
+            for line in page.lines
+            if line.begin is not None
+            and line.text.strip()
+            and structure.kind_at(line.begin) is SectionKind.RESULTS
+        ]
+        if lines:
+            rows += _page_rows(document.text, lines)
+    return rows
+
+
+def _page_rows(text: str, lines: list[Line]) -> list[LabRow]:
+    tolerance = _ROW_TOLERANCE * median(line.geometry.box.height for line in lines)
+    grouped: list[_Row] = []
+    for column in _columns(lines):
+        taken: set[int] = set()
+        for line in sorted(column, key=_centre):
+            near = [
+                (abs(row.y - _centre(line)), number)
+                for number, row in enumerate(grouped)
+                if number not in taken
+            ]
+            distance, number = min(near, default=(tolerance, -1))
+            if number < 0 or distance >= tolerance:
+                grouped.append(_Row(_centre(line), [line]))
+                continue
+            taken.add(number)
+            grouped[number].lines.append(line)
+            grouped[number].y = _centre(line)
+    found = []
+    for row in grouped:
+        spans = [(line.begin or 0, (line.begin or 0) + len(line.text)) for line in row.lines]
+        written = " ".join(text[begin:end] for begin, end in spans)
+        lab = line_row(written, spans[0][0])
+        if lab is not None:
+            lab.spans = spans
+            lab.begin, lab.end = min(b for b, _ in spans), max(e for _, e in spans)
+            found.append(lab)
+    return sorted(found, key=lambda r: r.begin)
+
+
+def _columns(lines: list[Line]) -> list[list[Line]]:
+    columns: list[list[Line]] = []
+    for line in sorted(lines, key=lambda line: line.geometry.box.left):
+        if columns and line.geometry.box.left - _left(columns[-1]) < _COLUMN_GAP:
+            columns[-1].append(line)
+        else:
+            columns.append([line])
+    return columns
+
+
+def _left(column: list[Line]) -> float:
+    return sum(line.geometry.box.left for line in column) / len(column)
+
+
+def _centre(line: Line) -> float:
+    box = line.geometry.box
+    return box.top + box.height / 2
