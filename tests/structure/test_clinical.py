@@ -4,10 +4,22 @@ history and conditions with the status their section gives them."""
 
 from __future__ import annotations
 
-from meddoc.model import Category, Document, MedicalAnalysis
+from meddoc.layout import layout_text
+from meddoc.model import (
+    Category,
+    Document,
+    Field,
+    FieldPart,
+    Geometry,
+    MedicalAnalysis,
+    Page,
+    Selection,
+    SelectionStatus,
+    WordRef,
+)
 from meddoc.structure.clinical import clinical_statements
 from meddoc.structure.statements import Statement, StatementKind
-from tests.structure.paperwork import Mention, drug, entities_of, icd
+from tests.structure.paperwork import Mention, drug, entities_of, icd, line_of
 
 
 def statements(text: str, *mentions: Mention) -> list[Statement]:
@@ -161,3 +173,46 @@ def test_given_an_entity_then_the_statement_it_is_read_into() -> None:
     assert smoking is not None
     assert smoking.kind is StatementKind.SOCIAL_HISTORY
     assert clinical.statement_of(999) is None
+
+
+def checkbox_line(text: str, ticked: str | None) -> Document:
+    """One line of options; a SELECTED mark just left of the ticked one."""
+    line = line_of(text, 0.5)
+    page = Page(1, [line])
+    for word in line.words[1:]:
+        box = word.geometry.box
+        status = SelectionStatus.SELECTED if word.text == ticked else SelectionStatus.NOT_SELECTED
+        mark = Geometry.from_box(box.left - 0.02, box.top, 0.012, box.height)
+        page.selections.append(Selection(status, mark, 0.9))
+    return Document("x" * 64, [page], layout_text([page]))
+
+
+def test_given_options_with_a_ticked_checkbox_then_the_ticked_one_is_the_answer() -> None:
+    (daily,) = clinical_statements(
+        checkbox_line("Alcohol: None Occasional Daily", "Daily")
+    ).statements
+    (none,) = clinical_statements(checkbox_line("Smoker: No Yes", "No")).statements
+
+    assert (daily.code, daily.status, daily.detail) == ("11331-6", "daily", "Daily")
+    assert (none.status, none.answer) == ("never", "266919005")
+
+
+def test_given_options_and_no_mark_read_then_the_answer_is_unknown() -> None:
+    (smoking,) = clinical_statements(checkbox_line("Smoker: No Yes", None)).statements
+
+    assert (smoking.status, smoking.answer) == ("unknown", "266927001")
+    assert smoking.detail == "No Yes"
+
+
+def test_given_a_ticked_form_field_then_it_is_the_answer() -> None:
+    document = checkbox_line("Fuma: No Sí", None)
+    page = document.pages[0]
+    page.selections.clear()
+    for number, option in enumerate(("No", "Sí"), start=1):
+        ticked = SelectionStatus.SELECTED if option == "Sí" else SelectionStatus.NOT_SELECTED
+        key = FieldPart(option, [WordRef(0, number)])
+        page.fields.append(Field(f"p1.f{number}", key, FieldPart(""), 0.9, ticked))
+
+    (smoking,) = clinical_statements(document).statements
+
+    assert (smoking.status, smoking.detail) == ("current", "Sí")

@@ -18,10 +18,11 @@ from meddoc.structure.history import (
     medications,
     prescriptions,
 )
-from meddoc.structure.observations import lab_results, social_history, vital_signs
+from meddoc.structure.observations import lab_results, vital_signs
 from meddoc.structure.parties import issuer, patient_details
 from meddoc.structure.quantities import number, ucum
 from meddoc.structure.reading import Placed, Reader
+from meddoc.structure.social import social_history
 from meddoc.structure.statements import ClinicalStatements, Statement, StatementKind
 from meddoc.structure.vocabulary import label_of
 

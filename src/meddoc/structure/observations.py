@@ -1,6 +1,5 @@
-"""Observations read from structure: lab results (one per row), vital signs (blood
-pressure in its two parts) and social history (tobacco, alcohol, drugs; "never" and
-"denies" respected)."""
+"""Observations read from structure: lab results (one per row) and vital signs (blood
+pressure in its two parts)."""
 
 from __future__ import annotations
 
@@ -12,9 +11,9 @@ from meddoc.model_structure import Section, SectionKind
 from meddoc.structure.lab_layout import rows_by_position
 from meddoc.structure.labs import LabRow, analyte, line_row, table_rows
 from meddoc.structure.quantities import flag, interpretation, number, reference_range
-from meddoc.structure.reading import Piece, Reader
+from meddoc.structure.reading import Reader
 from meddoc.structure.statements import Component, Statement, StatementKind
-from meddoc.structure.vocabulary import label_of, plain
+from meddoc.structure.vocabulary import plain
 
 
 def lab_results(reader: Reader, claimed: set[int]) -> list[Statement]:
@@ -181,88 +180,3 @@ def _vital(
         quantity.unit = quantity.unit or quantity.ucum
     statement.value = quantity
     return statement
-
-
-# --- social history -------------------------------------------------------------------
-
-_TOPIC_WORDS = {
-    "tobacco": re.compile(r"\b(?:smok\w*|tobacco|cigar\w*|tabac\w*|fuma\w*|cigarr\w*)\b"),
-    "alcohol": re.compile(r"\b(?:alcohol\w*|drink\w*|etoh|beer|wine|bebe\w*|cerveza|vino)\b"),
-    "drugs": re.compile(r"\b(?:drugs?|marijuana|cannabis|cocaine|drogas?|illicit)\b"),
-}
-_QUESTIONS = {
-    "tobacco": ("72166-2", "Tobacco smoking status"),
-    "alcohol": ("11331-6", "History of Alcohol use"),
-    "drugs": ("11343-1", "History of Other nonmedical drug use"),
-}
-_NEVER = re.compile(
-    r"\b(?:never|denies|denied|none|no|non-?smoker|nunca|niega|negado|negativo|ninguno)\b"
-)
-_FORMER = re.compile(r"\b(?:former|quit|ex-?smoker|exfumador\w*|ex|stopped|dejo|previo)\b")
-_DAILY = re.compile(r"\b(?:daily|every day|packs?|ppd|a day|diario|diariamente|al dia)\b")
-_CURRENT = re.compile(r"\b(?:current\w*|yes|si|smokes|fuma|occasional\w*|social\w*|actual)\b")
-# SNOMED CT answers of the smoking status question (LOINC 72166-2).
-_SMOKING_ANSWERS = {
-    "never": ("266919005", "Never smoked tobacco"),
-    "former": ("8517006", "Ex-smoker"),
-    "daily": ("449868002", "Smokes tobacco daily"),
-    "current": ("77176002", "Smoker"),
-    "unknown": ("266927001", "Tobacco smoking consumption unknown"),
-}
-
-
-def social_history(reader: Reader, section: Section, claimed: set[int]) -> list[Statement]:
-    """A tobacco, alcohol or drugs field, or each line of a social-history heading."""
-    label = label_of(section.title.rstrip(":"))
-    topic = label.detail if label is not None else ""
-    statements = []
-    for piece in reader.pieces(section):
-        found = topic or _topic(piece.text)
-        if found:
-            habit = _habit(found, piece, section)
-            habit.entity_ids = [p.entity.id for p in reader.inside(section.begin, section.end)]
-            statements.append(habit)
-    _claim_all(reader, section, claimed)
-    return statements
-
-
-def _topic(text: str) -> str:
-    flat = plain(text)
-    return next((topic for topic, words in _TOPIC_WORDS.items() if words.search(flat)), "")
-
-
-def _habit(topic: str, piece: Piece, section: Section) -> Statement:
-    flat = plain(piece.text)
-    answer = piece.text.split(":", 1)[1].strip() if ":" in piece.text else piece.text
-    if _NEVER.search(flat):
-        status = "never"
-    elif _FORMER.search(flat):
-        status = "former"
-    elif _DAILY.search(flat):
-        status = "daily"
-    elif _CURRENT.search(flat):
-        status = "current"
-    else:
-        status = "unknown"
-    code, display = _QUESTIONS[topic]
-    statement = Statement(
-        kind=StatementKind.SOCIAL_HISTORY,
-        key=f"social/{topic}/{piece.begin}",
-        text=display,
-        begin=piece.begin,
-        end=piece.end,
-        section=SectionKind.SOCIAL_HISTORY,
-        status=status,
-        detail=answer,
-        code=code,
-        code_display=display,
-    )
-    if topic == "tobacco":
-        statement.answer, statement.answer_display = _SMOKING_ANSWERS[status]
-    return statement
-
-
-def _claim_all(reader: Reader, section: Section, claimed: set[int]) -> None:
-    # Whatever an engine tagged in a social-history field ("Tobacco use" as a condition
-    # of the family) is read as the habit, not as a statement of its own.
-    claimed.update(p.entity.id for p in reader.inside(section.begin, section.end))
