@@ -10,6 +10,7 @@ import io
 import json
 from typing import Any
 
+from meddoc.exports.csv_export import export_csv
 from meddoc.exports.fhir import export_fhir
 from meddoc.exports.json_export import ExportItem, export_json
 from meddoc.exports.statements_csv import export_statements_csv
@@ -157,3 +158,15 @@ def test_given_a_statements_csv_then_one_row_per_lab_row_with_its_own_values() -
     assert {r["document_type"] for r in rows} == {"LAB_REPORT"}
     assert not [r for r in rows if r["kind"] == "MEDICATION"]
     assert "Gideon" not in export_statements_csv([item])
+
+
+def test_given_the_entities_csv_then_each_entity_says_what_it_is_read_as() -> None:
+    document = intake_en().document(structured=False)
+    item = ExportItem(record(document.id), document, [])
+
+    rows = list(csv.DictReader(io.StringIO(export_csv([item]))))
+
+    read = {r["text"]: (r["category"], r["read_as"], r["section"]) for r in rows}
+    assert read["Sulfamethoxazole"] == ("MEDICATION", "ALLERGY", "ALLERGIES")
+    assert read["Tobacco use"] == ("MEDICAL_CONDITION", "SOCIAL_HISTORY", "SOCIAL_HISTORY")
+    assert read["Lisinopril"] == ("MEDICATION", "MEDICATION", "MEDICATIONS")

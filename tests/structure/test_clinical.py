@@ -216,3 +216,16 @@ def test_given_a_ticked_form_field_then_it_is_the_answer() -> None:
     (smoking,) = clinical_statements(document).statements
 
     assert (smoking.status, smoking.detail) == ("current", "Sí")
+
+
+def test_given_a_corrected_field_value_then_the_statement_says_the_correction() -> None:
+    """A reviewer's FIELD correction (meddoc.review applies it to the field's value)."""
+    line = line_of("Allergies: Penicilin", 0.1)
+    page = Page(1, [line])
+    key, value = FieldPart("Allergies", [WordRef(0, 0)]), FieldPart("Penicillin", [WordRef(0, 1)])
+    page.fields.append(Field("p1.f1", key, value, 0.9))
+    document = Document("x" * 64, [page], layout_text([page]))
+
+    (allergy,) = clinical_statements(document).statements
+
+    assert (allergy.kind, allergy.text) == (StatementKind.ALLERGY, "Penicillin")

@@ -19,6 +19,7 @@ from meddoc.exports.reviewed import (
 )
 from meddoc.model import Category, CodeSystem, MedicalEntity, Status
 from meddoc.privacy import PhiFinding
+from meddoc.structure.clinical import clinical_statements
 
 COLUMNS = (
     "document_id",
@@ -44,6 +45,10 @@ COLUMNS = (
     "snomedct_code",
     "snomedct_description",
     "text_source",
+    # What the entity is read as in the section it sits in (meddoc.structure.clinical):
+    # an allergy, a lab result, a smoking status..., and that section.
+    "read_as",
+    "section",
 )
 
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -70,6 +75,7 @@ def defuse(cell: str) -> str:
 
 def _rows(item: ReviewedItem, include_phi: bool) -> list[list[str]]:
     document = _document_cells(item)
+    readings = _readings(item)
     entities = [
         (e, item.origin(e), item.text_source)
         for e in item.entities
@@ -85,7 +91,22 @@ def _rows(item: ReviewedItem, include_phi: bool) -> list[list[str]]:
     entities.sort(
         key=lambda row: (row[2] != item.text_source, row[0].begin, row[0].end, row[0].id)
     )
-    return [document + _entity_cells(e, origin, source) for e, origin, source in entities]
+    return [
+        document + _entity_cells(e, origin, source) + readings.get(e.id, ["", ""])
+        for e, origin, source in entities
+    ]
+
+
+def _readings(item: ReviewedItem) -> dict[int, list[str]]:
+    """Per entity id, the kind of statement it is read into and its section."""
+    if item.document is None:
+        return {}
+    clinical = clinical_statements(item.document)
+    return {
+        entity_id: [statement.kind.value, statement.section.value]
+        for statement in clinical.statements
+        for entity_id in statement.entity_ids
+    }
 
 
 def _phi_entity(finding: PhiFinding) -> MedicalEntity:

@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from meddoc.model import Document, MedicalEntity
+from meddoc.model import Category, Document, MedicalEntity
 from meddoc.model_structure import Section, Structure
 from meddoc.phi_matching import Range, counterparts
 from meddoc.structure.lines import word_span
@@ -85,10 +85,14 @@ def _placed(document: Document) -> list[Placed]:
     medical = document.medical
     if medical is None:
         return []
+    # PHI is no clinical statement's part, wherever an engine lists it.
+    entities = [
+        e for e in medical.entities if e.category is not Category.PROTECTED_HEALTH_INFORMATION
+    ]
     if medical.text_source != "translation" or document.translation is None:
-        return [Placed(e, e.begin, e.end, True) for e in medical.entities]
+        return [Placed(e, e.begin, e.end, True) for e in entities]
     placed = []
-    for entity in medical.entities:
+    for entity in entities:
         region = counterparts(document.translation.segments, (entity.begin, entity.end), False)
         if region is not None:
             begin, end = _one_line(document, entity, region)
