@@ -229,3 +229,20 @@ def test_given_a_corrected_field_value_then_the_statement_says_the_correction() 
     (allergy,) = clinical_statements(document).statements
 
     assert (allergy.kind, allergy.text) == (StatementKind.ALLERGY, "Penicillin")
+
+
+def test_given_prose_under_a_list_heading_then_no_statements_made_of_it() -> None:
+    text = (
+        "Medications\nMetformin 500 mg daily\nPatient counselled on diet and exercise.\n"
+        "Allergies\nPenicillin\nReviewed with the patient at length today.\n"
+        "Family history\nMother - diabetes\nLives alone and works nights."
+    )
+
+    found = statements(text, drug("Metformin", "6809"))
+
+    said = [(s.kind.value, s.text) for s in found]
+    assert said == [
+        ("MEDICATION", "Metformin"),
+        ("ALLERGY", "Penicillin"),
+        ("FAMILY_HISTORY", "diabetes"),
+    ]

@@ -70,7 +70,10 @@ def allergies(reader: Reader, section: Section, claimed: set[int]) -> list[State
         match = _REACTION.match(item.text)
         substance = match.group("substance") if match else item.text
         reaction = next((g for g in match.groups()[1:] if g), "") if match else ""
-        inside = _claim(reader.inside(item.begin, item.end), claimed, item, substance)
+        near = reader.inside(item.begin, item.end)
+        if not (near or _on_title_line(reader, section, item) or len(substance.split()) <= 4):
+            continue  # a sentence under an Allergies heading, not an allergen
+        inside = _claim(near, claimed, item, substance)
         statement = _statement(StatementKind.ALLERGY, item, substance, section, inside)
         statement.detail = reaction.strip()
         statements.append(statement)
@@ -95,6 +98,8 @@ def medications(reader: Reader, section: Section, claimed: set[int]) -> list[Sta
             for p in reader.inside(item.begin, item.end)
             if p.entity.category is Category.MEDICATION
         ]
+        if not (entities or _on_title_line(reader, section, item) or _STRENGTH.search(item.text)):
+            continue  # a line under a Medications heading that names no drug
         drug, dosage = _drug_and_dosage(item, entities)
         inside = _claim(entities, claimed, item, drug)
         statement = _statement(StatementKind.MEDICATION, item, drug, section, inside)
@@ -178,6 +183,8 @@ def family_history(reader: Reader, section: Section, claimed: set[int]) -> list[
                 for p in reader.inside(part.begin, part.end)
                 if p.entity.category is Category.MEDICAL_CONDITION
             ]
+            if not (found or conditions or _on_title_line(reader, section, part)):
+                continue  # names neither a relative nor a condition
             inside = _claim(conditions, claimed, part, condition)
             statement = _statement(
                 StatementKind.FAMILY_HISTORY, part, condition or part.text, section, inside
@@ -204,6 +211,12 @@ def find_relative(text: str) -> tuple[str, str, str, int, int] | None:
                 *match.span(),
             )
     return best
+
+
+def _on_title_line(reader: Reader, section: Section, item: Piece) -> bool:
+    """Whether an item is a field's own value ("Allergies: ..."), not a line below a
+    heading, where any text may follow."""
+    return "\n" not in reader.text[section.begin : item.begin]
 
 
 def _claim(
