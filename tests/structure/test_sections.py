@@ -158,3 +158,21 @@ def test_given_a_stored_structure_then_it_is_kept_and_without_one_it_is_worked_o
     assert structure_of(document).document_type.type is DocumentType.LAB_REPORT
     document.structure = stored
     assert structure_of(document) is stored
+
+
+@pytest.mark.parametrize(
+    ("title", "expected"),
+    [
+        ("DISCHARGE SUMMARY", DocumentType.DISCHARGE_SUMMARY),
+        ("Resumen de alta", DocumentType.DISCHARGE_SUMMARY),
+        ("Health Plan Member Card", DocumentType.INSURANCE_CARD),
+        ("AUTHORIZATION FOR RELEASE OF INFORMATION", DocumentType.CONSENT),
+        ("Consentimiento informado", DocumentType.CONSENT),
+        ("Progress note", DocumentType.VISIT_NOTE),
+        ("Receta médica", DocumentType.PRESCRIPTION),
+    ],
+)
+def test_given_a_title_then_the_type_it_names(title: str, expected: DocumentType) -> None:
+    guess = document_structure(text_document("Lakeside Clinic", title, "Date: 01/02/2025"))
+
+    assert guess.document_type.type is expected
