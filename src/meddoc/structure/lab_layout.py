@@ -10,6 +10,7 @@ from statistics import median
 from meddoc.model import Document, Line
 from meddoc.model_structure import SectionKind, Structure
 from meddoc.structure.labs import LabRow, line_row
+from meddoc.structure.quantities import number
 
 # Lines whose left edges are this close (page widths) are one column.
 _COLUMN_GAP = 0.03
@@ -22,6 +23,7 @@ _ROW_TOLERANCE = 0.6
 class _Row:
     y: float  # the centre of its last cell
     lines: list[Line] = field(default_factory=list)
+    valued: bool = False  # it has a cell of the results column
 
 
 def rows_by_position(document: Document, structure: Structure) -> list[LabRow]:
@@ -44,21 +46,26 @@ def rows_by_position(document: Document, structure: Structure) -> list[LabRow]:
 def _page_rows(text: str, lines: list[Line]) -> list[LabRow]:
     tolerance = _ROW_TOLERANCE * median(line.geometry.box.height for line in lines)
     grouped: list[_Row] = []
-    for column in _columns(lines):
+    for index, column in enumerate(_columns(lines)):
         taken: set[int] = set()
+        # Past the results, only rows with a result take cells: a panel's heading
+        # ("Lipid panel") sits just above its first row on a tilted page.
+        results = sum(number(line.text) is not None for line in column) * 2 > len(column)
+        open_rows = {n for n, row in enumerate(grouped) if index == 0 or results or row.valued}
         for line in sorted(column, key=_centre):
             near = [
-                (abs(row.y - _centre(line)), number)
-                for number, row in enumerate(grouped)
-                if number not in taken
+                (abs(row.y - _centre(line)), n)
+                for n, row in enumerate(grouped)
+                if n not in taken and n in open_rows
             ]
-            distance, number = min(near, default=(tolerance, -1))
-            if number < 0 or distance >= tolerance:
+            distance, chosen = min(near, default=(tolerance, -1))
+            if chosen < 0 or distance >= tolerance:
                 grouped.append(_Row(_centre(line), [line]))
                 continue
-            taken.add(number)
-            grouped[number].lines.append(line)
-            grouped[number].y = _centre(line)
+            taken.add(chosen)
+            grouped[chosen].lines.append(line)
+            grouped[chosen].y = _centre(line)
+            grouped[chosen].valued |= results
     found = []
     for row in grouped:
         spans = [(line.begin or 0, (line.begin or 0) + len(line.text)) for line in row.lines]

@@ -45,9 +45,10 @@ _ADDRESS = re.compile(
     rf"\d+\s+\w+.*\b(?:{_STREET})\b|\b(?:{_STREET})\b.*\d+|\b[A-Z]{{2}}\s+\d{{5}}\b", re.I
 )
 _ORGANISATION = re.compile(
-    r"\b(?:clinic|clinica|health|hospital|medical|laboratory|laboratorio|lab|labs|center|centre"
-    r"|centro|group|grupo|practice|associates|salud|diagnostic|diagnostico|care|pharmacy"
-    r"|farmacia|sanatorio|consultorio|institute|instituto)\b",
+    r"\b(?:clinic|clinica|health|hospital|medical|laboratory|laboratorie|laboratorio|lab|center"
+    r"|centre|centro|group|grupo|practice|associate|salud|diagnostic|diagnostico|care|pharmacy"
+    r"|farmacia|sanatorio|consultorio|institute|instituto|imaging|radiology|medicine"
+    r"|physician|partner|wellness|pediatric|service|servicio|hospitalario)(?:s|es)?\b",
     re.I,
 )
 
