@@ -125,7 +125,7 @@ def test_given_a_label_above_its_value_then_the_form_field_gives_the_section() -
 
 
 def test_given_a_page_header_block_then_it_is_the_letterhead_without_a_title() -> None:
-    page = Page(1, [line_of("Ridge Partners", 0.02), line_of("Seen today, feels well.", 0.2)])
+    page = Page(1, [line_of("Ann Ridge", 0.02), line_of("Seen today, feels well.", 0.2)])
     page.layout.append(LayoutBlock(LayoutKind.PAGE_HEADER, page.lines[0].geometry, 0.9, [0]))
     document = page_document(page)
 
