@@ -5,7 +5,7 @@ footer between the columns taking none either."""
 from __future__ import annotations
 
 from meddoc.layout import layout_text
-from meddoc.model import Document, Page
+from meddoc.model import Document, Geometry, Line, Page, Point
 from meddoc.structure import document_structure
 from meddoc.structure.lab_layout import rows_by_position
 from tests.structure.paperwork import line_of
@@ -39,3 +39,39 @@ def test_given_columns_read_one_after_another_then_rows_come_from_the_page() -> 
         ("Total cholesterol", "194", "mg/dL", "125-200", ""),
     ]
     assert [len(r.spans) for r in rows] == [5, 4]
+
+
+def tilted_line(text: str, left: float, top: float, slope: float) -> Line:
+    """A line on a photo tilted down to the right: its polygon and box follow the tilt."""
+    width, height = 0.012 * len(text) + 0.1, 0.015
+    drop = slope * width
+    corners = (
+        Point(left, top),
+        Point(left + width, top + drop),
+        Point(left + width, top + drop + height),
+        Point(left, top + height),
+    )
+    return Line(text, Geometry.from_polygon(corners), 0.95)
+
+
+def test_given_a_tilted_photo_then_values_go_to_their_own_rows_not_the_one_below() -> None:
+    slope, spacing = 0.046, 0.017
+    tests = ["Chemistry", "Glucose", "Hemoglobin A1c", "Creatinine"]
+    values = ["91", "4.0", "1.37"]
+    lines = [tilted_line(t, 0.15, 0.35 + i * spacing, slope) for i, t in enumerate(tests)]
+    units, ranges = ["mg/dL", "%", "mg/dL"], ["70-99", "4.0-5.6", "0.60-1.20"]
+    for left, cells in ((0.43, values), (0.54, units), (0.66, ranges)):
+        for row, cell in enumerate(cells, start=1):
+            # The further right, the lower on the page: about a row lower at the results.
+            top = 0.35 + row * spacing + slope * (left - 0.15)
+            lines.append(tilted_line(cell, left, top, slope))
+    page = Page(1, lines)
+    document = Document("x" * 64, [page], layout_text([page]))
+
+    rows = rows_by_position(document, document_structure(document))
+
+    assert [(r.test, r.value, r.unit, r.range) for r in rows] == [
+        ("Glucose", "91", "mg/dL", "70-99"),
+        ("Hemoglobin A1c", "4.0", "%", "4.0-5.6"),
+        ("Creatinine", "1.37", "mg/dL", "0.60-1.20"),
+    ]

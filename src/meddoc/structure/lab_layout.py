@@ -17,6 +17,8 @@ _COLUMN_GAP = 0.03
 # A cell joins a row when its centre is within this share of a line's height of the
 # row's last cell: rows drift a little from column to column on a skewed page.
 _ROW_TOLERANCE = 0.6
+# Lines this wide (page widths) show the page's tilt in their polygons.
+_WIDE = 0.1
 
 
 @dataclass
@@ -39,12 +41,32 @@ def rows_by_position(document: Document, structure: Structure) -> list[LabRow]:
             and structure.kind_at(line.begin) is SectionKind.RESULTS
         ]
         if lines:
-            rows += _page_rows(document.text, lines)
+            rows += _page_rows(document.text, lines, _slope(page.lines))
     return rows
 
 
-def _page_rows(text: str, lines: list[Line]) -> list[LabRow]:
+def _slope(lines: list[Line]) -> float:
+    """How far text runs down per page width (a tilted photo), from the polygons of the
+    page's wider lines; 0 when the lines carry none."""
+    slopes = []
+    for line in lines:
+        polygon = line.geometry.polygon
+        if line.geometry.box.width < _WIDE or len(polygon) < 2:
+            continue
+        run = polygon[1].x - polygon[0].x
+        if run > 0:
+            slopes.append((polygon[1].y - polygon[0].y) / run)
+    return median(slopes) if slopes else 0.0
+
+
+def _page_rows(text: str, lines: list[Line], slope: float) -> list[LabRow]:
     tolerance = _ROW_TOLERANCE * median(line.geometry.box.height for line in lines)
+
+    def _centre(line: Line) -> float:
+        # Where the line would be on an upright page: rows compare across columns.
+        box = line.geometry.box
+        return box.top + box.height / 2 - slope * (box.left + box.width / 2)
+
     grouped: list[_Row] = []
     for index, column in enumerate(_columns(lines)):
         taken: set[int] = set()
@@ -90,8 +112,3 @@ def _columns(lines: list[Line]) -> list[list[Line]]:
 
 def _left(column: list[Line]) -> float:
     return sum(line.geometry.box.left for line in column) / len(column)
-
-
-def _centre(line: Line) -> float:
-    box = line.geometry.box
-    return box.top + box.height / 2
