@@ -1,0 +1,205 @@
+"""Offline structure (the layout analyser on the offline OCR) against genuine Textract
+AnalyzeDocument responses: key-value pair F1, table cell F1, checkbox state accuracy per
+page and in total, and what the structure step costs in pages per minute.
+Textract is the anchor here, not perfect truth.
+
+    python -m meddoc.bench.structure --data ../shared/data/textract [--json out.json]
+        [--workers 2]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from meddoc.bench.ocr import ReferencePage, load_references, throughput
+from meddoc.bench.report import write_report
+from meddoc.bench.structure_metrics import (
+    CellText,
+    CheckboxCounts,
+    Counts,
+    StructurePage,
+    checkbox_counts,
+    key_value_counts,
+    table_cell_counts,
+)
+from meddoc.geometry import BoundingBox
+from meddoc.local.ocr.config import OcrConfig
+from meddoc.local.ocr.engine import OcrEngine
+from meddoc.model import Page
+
+ANCHOR = "Textract AnalyzeDocument is the anchor, not perfect truth"
+GOALS = {"key_value_f1": 0.80, "table_cell_f1": 0.85, "checkbox_accuracy": 0.90}
+
+
+def textract_structure(response: dict[str, Any], page: int) -> StructurePage:
+    """The reference side, read with textractor (the one place to switch to meddoc's own
+    AnalyzeDocument parser). Checkbox key-values are scored as checkboxes, not pairs."""
+    from textractor.parsers import response_parser  # type: ignore[import-untyped]
+
+    document = response_parser.parse(response)
+    if page > len(document.pages):
+        return StructurePage()
+    sheet = document.pages[page - 1]
+    found = StructurePage()
+    for pair in sheet.key_values:
+        if not pair.contains_checkbox:
+            key = " ".join(word.text for word in pair.key)
+            found.key_values.append((key, pair.value.get_text() if pair.value else ""))
+    for table in sheet.tables:
+        cells = [CellText(c.row_index, c.col_index, c.text) for c in table.table_cells]
+        found.tables.append((_box(table.bbox), cells))
+    for block in response["Blocks"]:
+        if block["BlockType"] == "SELECTION_ELEMENT" and block.get("Page", 1) == page:
+            box = block["Geometry"]["BoundingBox"]
+            found.selections.append(
+                (
+                    block["SelectionStatus"],
+                    BoundingBox(box["Left"], box["Top"], box["Width"], box["Height"]),
+                )
+            )
+    return found
+
+
+def _box(bbox: Any) -> BoundingBox:
+    return BoundingBox(bbox.x, bbox.y, bbox.width, bbox.height)
+
+
+def offline_structure(page: Page) -> StructurePage:
+    found = StructurePage()
+    found.key_values = [(f.key.text, f.value.text) for f in page.fields if f.selection is None]
+    for table in page.tables:
+        cells = [CellText(c.row, c.column, c.text) for c in table.cells]
+        found.tables.append((table.geometry.box, cells))
+    found.selections = [(s.status.value, s.geometry.box) for s in page.selections]
+    return found
+
+
+@dataclass(slots=True)
+class PageScores:
+    name: str
+    number: int
+    key_values: Counts
+    cells: Counts
+    checkboxes: CheckboxCounts
+    seconds: float
+    missed_pairs: list[tuple[str, str]] = field(default_factory=list)
+
+
+def evaluate(engine: OcrEngine, reference: ReferencePage) -> PageScores:
+    response = json.loads(
+        (reference.image.parent / f"{reference.name}.textract.json").read_text(encoding="utf-8")
+    )
+    theirs = textract_structure(response, reference.number)
+    started = time.perf_counter()
+    detection = engine.read_document(reference.image.read_bytes())
+    seconds = time.perf_counter() - started
+    ours = offline_structure(detection.pages[0])
+    ours_pairs = set(ours.key_values)
+    return PageScores(
+        name=reference.name,
+        number=reference.number,
+        key_values=key_value_counts(ours, theirs),
+        cells=table_cell_counts(ours, theirs),
+        checkboxes=checkbox_counts(ours, theirs),
+        seconds=seconds,
+        missed_pairs=[p for p in theirs.key_values if p not in ours_pairs],
+    )
+
+
+def totals(results: list[PageScores]) -> dict[str, Any]:
+    pairs, cells, boxes = Counts(), Counts(), CheckboxCounts()
+    for result in results:
+        pairs.add(result.key_values)
+        cells.add(result.cells)
+        boxes.add(result.checkboxes)
+    return {
+        "pages": len(results),
+        "key_value_f1": pairs.f1,
+        "key_values": asdict(pairs),
+        "table_cell_f1": cells.f1,
+        "table_cells": asdict(cells),
+        "checkbox_accuracy": boxes.accuracy,
+        "checkboxes": asdict(boxes),
+        "anchor": ANCHOR,
+    }
+
+
+def cost(pages: list[ReferencePage], workers: int, rounds: int) -> dict[str, Any]:
+    """Pages per minute of the offline OCR without and with the structure step, in the
+    same run, so both meet the same machine load."""
+    plain = throughput(pages, OcrConfig(structure=False), workers, rounds)
+    structured = throughput(pages, OcrConfig(structure=True), workers, rounds)
+    slower = plain["pages_per_minute"] / structured["pages_per_minute"] - 1
+    return {"without_structure": plain, "with_structure": structured, "added_time": slower}
+
+
+def _print(results: list[PageScores], summary: dict[str, Any]) -> None:
+    print(
+        f"{'document':28} {'pg':>2} {'kv F1':>6} {'kv m/p/r':>10} {'cell F1':>7} "
+        f"{'cell m/p/r':>12} {'boxes r/f/n':>11} {'sec':>5}"
+    )
+    for r in results:
+        kv, cell, box = r.key_values, r.cells, r.checkboxes
+        print(
+            f"{r.name[:28]:28} {r.number:>2} {_figure(kv.f1):>6} "
+            f"{f'{kv.matched}/{kv.predicted}/{kv.reference}':>10} {_figure(cell.f1):>7} "
+            f"{f'{cell.matched}/{cell.predicted}/{cell.reference}':>12} "
+            f"{f'{box.right}/{box.found}/{box.reference}':>11} {r.seconds:5.2f}"
+        )
+    print(
+        f"TOTAL {summary['pages']} pages: key-value F1 {_figure(summary['key_value_f1'])} "
+        f"(goal >= 0.80), table cell F1 {_figure(summary['table_cell_f1'])} (goal >= 0.85), "
+        f"checkbox accuracy {_figure(summary['checkbox_accuracy'])} (goal >= 0.90); {ANCHOR}"
+    )
+
+
+def _figure(value: float | None) -> str:
+    return "-" if value is None else f"{value:.3f}"
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m meddoc.bench.structure", description=__doc__)
+    parser.add_argument("--data", type=Path, required=True, help="folder of *.textract.json")
+    parser.add_argument("--json", type=Path, help="write the report here")
+    parser.add_argument("--workers", type=int, default=0, help="also measure the cost")
+    parser.add_argument("--rounds", type=int, default=2, help="passes for --workers")
+    parser.add_argument("--only", help="documents whose name contains this")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    pages = [p for p in load_references(args.data) if not args.only or args.only in p.name]
+    if not pages:
+        print(f"no *.textract.json with images in {args.data}", file=sys.stderr)
+        return 2
+    engine = OcrEngine(OcrConfig(structure=True))
+    results = [evaluate(engine, page) for page in pages]
+    summary = totals(results)
+    _print(results, summary)
+    report: dict[str, Any] = {
+        "engine": asdict(engine.engine),
+        "totals": summary,
+        "pages": [asdict(r) for r in results],
+    }
+    if args.workers:
+        report["cost"] = cost(pages, args.workers, args.rounds)
+        plain, structured = report["cost"]["without_structure"], report["cost"]["with_structure"]
+        print(
+            f"{args.workers} workers: {plain['pages_per_minute']:.1f} pages/min without "
+            f"structure, {structured['pages_per_minute']:.1f} with; the structure step adds "
+            f"{100 * report['cost']['added_time']:.1f} % (goal <= 25 %)"
+        )
+    if args.json:
+        write_report(args.json, report)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

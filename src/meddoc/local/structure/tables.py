@@ -1,0 +1,131 @@
+"""Tables without rulings, from how words line up: runs of rows cut into two or more
+cells at wide gaps, whose cells fall into shared column bands. A lone cell inside the
+run (a group heading such as "Chemistry") is a row of its own; a first row of words
+without figures above rows with figures is the header."""
+
+from __future__ import annotations
+
+import re
+import statistics
+from dataclasses import dataclass, field
+
+from meddoc.local.structure.fields import is_key
+from meddoc.local.structure.words import Chunk, Row, chunks
+
+ROW_GAP = 2.5  # x word height: a wider vertical gap ends the table
+MIN_ROWS = 2  # rows of two or more cells a table needs
+LONE_WORDS = 5  # a single-cell row inside a table holds at most this many words
+_FIGURE = re.compile(r"\d")
+
+
+@dataclass(slots=True)
+class FoundCell:
+    row: int  # 1-based, as the model
+    column: int
+    chunks: list[Chunk]
+    column_span: int = 1
+
+
+@dataclass(slots=True)
+class FoundTable:
+    rows: list[int]  # indices into the page's rows
+    columns: int
+    cells: list[FoundCell] = field(default_factory=list)
+    header_rows: int = 0
+
+
+def find_tables(rows: list[Row], height: float) -> list[FoundTable]:
+    parts = [chunks(list(row.tokens), height) for row in rows]
+    tables: list[FoundTable] = []
+    for run in _runs(rows, parts, height):
+        table = _table(run, [parts[i] for i in run])
+        if table is not None:
+            tables.append(table)
+    return tables
+
+
+def _runs(rows: list[Row], parts: list[list[Chunk]], height: float) -> list[list[int]]:
+    """Runs of neighbouring rows that may be one table, lone cells trimmed off the ends."""
+    runs: list[list[int]] = []
+    current: list[int] = []
+    for index, row in enumerate(rows):
+        kind = _kind(row, parts[index])
+        close = current and row.top - rows[current[-1]].bottom <= ROW_GAP * height
+        if kind and (close or kind == "cells"):
+            if not close:
+                runs.append(current)
+                current = []
+            current.append(index)
+        else:
+            runs.append(current)
+            current = []
+    runs.append(current)
+    trimmed = []
+    for run in runs:
+        while run and len(parts[run[-1]]) < 2:
+            run.pop()
+        while run and len(parts[run[0]]) < 2:
+            run.pop(0)
+        if sum(len(parts[i]) > 1 for i in run) >= MIN_ROWS:
+            trimmed.append(run)
+    return trimmed
+
+
+def _kind(row: Row, parts: list[Chunk]) -> str:
+    if any(is_key(t) for t in row.tokens):
+        return ""
+    if len(parts) > 1:
+        return "cells"
+    return "lone" if len(row.tokens) <= LONE_WORDS else ""
+
+
+def _table(run: list[int], parts: list[list[Chunk]]) -> FoundTable | None:
+    bands = _bands([p for p in parts if len(p) > 1])
+    if len(bands) < 2:
+        return None
+    table = FoundTable(rows=run, columns=len(bands))
+    for number, row_parts in enumerate(parts, start=1):
+        for chunk in row_parts:
+            first, last = _covered(chunk, bands)
+            cell = table.cells[-1] if table.cells else None
+            if cell is not None and cell.row == number and cell.column == first:
+                cell.chunks.append(chunk)  # two chunks in one band: one cell
+                continue
+            table.cells.append(FoundCell(number, first, [chunk], last - first + 1))
+    table.header_rows = 1 if _is_header(table) else 0
+    return table
+
+
+def _bands(parts: list[list[Chunk]]) -> list[tuple[float, float]]:
+    """Column bands: the union of overlapping cells of the rows with the most common
+    number of cells or more (a wide cell of a sparse row must not merge two columns)."""
+    common = statistics.median_low(len(p) for p in parts)
+    spans = sorted((c.left, c.right) for p in parts if len(p) >= common for c in p)
+    bands: list[tuple[float, float]] = []
+    for left, right in spans:
+        if bands and left <= bands[-1][1]:
+            bands[-1] = (bands[-1][0], max(bands[-1][1], right))
+        else:
+            bands.append((left, right))
+    return bands
+
+
+def _covered(chunk: Chunk, bands: list[tuple[float, float]]) -> tuple[int, int]:
+    """The 1-based first and last band a chunk overlaps (the nearest when none)."""
+    hit = [
+        i for i, (left, right) in enumerate(bands) if chunk.left <= right and chunk.right >= left
+    ]
+    if not hit:
+        middle = (chunk.left + chunk.right) / 2
+        nearest = min(range(len(bands)), key=lambda i: abs(sum(bands[i]) / 2 - middle))
+        hit = [nearest]
+    return hit[0] + 1, hit[-1] + 1
+
+
+def _is_header(table: FoundTable) -> bool:
+    first = [c for c in table.cells if c.row == 1]
+    rest = [c for c in table.cells if c.row > 1]
+    if len(first) < 2 or not rest:
+        return False
+    figures = any(_FIGURE.search(ch.text) for c in first for ch in c.chunks)
+    return not figures and any(_FIGURE.search(ch.text) for c in rest for ch in c.chunks)
