@@ -9,6 +9,8 @@ from meddoc.local.structure.checkboxes import find_checkboxes
 from meddoc.local.structure.fields import FoundField, find_fields
 from meddoc.local.structure.layout import layout_blocks
 from meddoc.local.structure.marks import checkbox_fields
+from meddoc.local.structure.ruled_tables import ruled_tables
+from meddoc.local.structure.rulings import find_grids
 from meddoc.local.structure.tables import FoundTable, find_tables
 from meddoc.local.structure.words import (
     Row,
@@ -29,7 +31,7 @@ def analyse_page(page: Page, image: np.ndarray | None = None) -> None:
     if not height:
         return
     rows = page_rows(tokens)
-    found_tables = find_tables(rows, height)
+    found_tables = _tables(rows, height, image)
     in_tables = {i for table in found_tables for i in table.rows}
     found_fields = find_fields(rows, height, in_tables)
     headings = _lone_labels(rows, found_fields)
@@ -48,6 +50,18 @@ def analyse_page(page: Page, image: np.ndarray | None = None) -> None:
         {i: (LayoutKind.TABLE, n) for n, t in enumerate(found_tables, start=1) for i in t.rows}
     )
     page.layout = layout_blocks(page, rows, known, height)
+
+
+def _tables(rows: list[Row], height: float, image: np.ndarray | None) -> list[FoundTable]:
+    """Ruled tables first (their cells may hold several rows of text), then tables from
+    how the words of the other rows line up; in reading order."""
+    ruled: list[FoundTable] = []
+    if image is not None:
+        scale = float(image.shape[1])
+        ruled = ruled_tables(find_grids(image, height * scale), rows, height, scale)
+    taken = {i for table in ruled for i in table.rows}
+    found = ruled + find_tables(rows, height, taken)
+    return sorted((t for t in found if t.rows), key=lambda t: min(t.rows))
 
 
 def _lone_labels(rows: list[Row], fields: list[FoundField]) -> set[int]:
@@ -98,7 +112,7 @@ def _table(page: Page, rows: list[Row], number: int, found: FoundTable) -> Table
         id=f"p{page.number}.t{number}",
         geometry=Geometry.enclosing([c.geometry for c in cells if c.geometry is not None]),
         confidence=sum(c.confidence for c in cells) / len(cells),
-        rows=len(found.rows),
+        rows=found.row_count,
         columns=found.columns,
         cells=cells,
     )

@@ -48,42 +48,60 @@ def find_fields(rows: list[Row], height: float, skip: set[int]) -> list[FoundFie
 
 
 def _row_fields(parts: list[Chunk]) -> list[tuple[list[Token], list[Token]]]:
+    """A label's value is what follows it on the row up to the next label (handwriting
+    leaves wide gaps between the words of one value)."""
     pairs: list[tuple[list[Token], list[Token]]] = []
-    waiting = False  # the last pair's value is empty and may be the next chunk
     for chunk in parts:
         tokens = list(chunk.tokens)
         keys = [i for i, t in enumerate(tokens) if is_key(t)]
         if not keys:
-            if waiting:
+            if pairs:
                 pairs[-1][1].extend(tokens)
-            waiting = False
             continue
+        if pairs and keys[0] > 0:  # words before this chunk's first label
+            cut = _cut(pairs[-1][0][-1], tokens[: keys[0]], tokens[keys[0]])
+            pairs[-1][1].extend(tokens[:cut])
+            tokens = tokens[cut:]
+            keys = [i - cut for i in keys]
         pairs.extend(_chunk_fields(tokens, keys))
-        waiting = not pairs[-1][1]
     return [(key, value) for key, value in pairs if len(key) <= KEY_WORDS]
 
 
 def _chunk_fields(tokens: list[Token], keys: list[int]) -> list[tuple[list[Token], list[Token]]]:
     """Within one chunk: the words between two labels are the first label's value and
-    the second label's first words, split at the widest gap between them."""
+    the second label's first words, split at the widest gap among them."""
     pairs: list[tuple[list[Token], list[Token]]] = []
     start = 0
     for number, colon in enumerate(keys):
-        end = keys[number + 1] if number + 1 < len(keys) else None
         key = tokens[start : colon + 1]
-        between = tokens[colon + 1 : end] if end is not None else tokens[colon + 1 :]
-        if end is None:
-            pairs.append((key, between))
+        if number + 1 == len(keys):
+            pairs.append((key, tokens[colon + 1 :]))
             break
-        if len(between) < 2:
-            pairs.append((key, []))
-            start = colon + 1
-            continue
-        gaps = [b.left - a.right for a, b in itertools.pairwise(between)]
-        cut = gaps.index(max(gaps)) + 1
+        between = tokens[colon + 1 : keys[number + 1]]
+        cut = _cut(tokens[colon], between, tokens[keys[number + 1]])
         pairs.append((key, between[:cut]))
         start = colon + 1 + cut
     return pairs
+
+
+def _cut(label: Token, between: list[Token], next_label: Token) -> int:
+    """How many of the words between a label and the next label's colon word are the
+    first label's value: the cut falls at the widest gap (before all, after all, or
+    between two of them) that leaves the next label words that look like a label's."""
+    edges = [label, *between, next_label]
+    gaps = [b.left - a.right for a, b in itertools.pairwise(edges)]
+    fitting = [c for c in range(len(gaps)) if _label_like(between[c:], next_label)]
+    return max(fitting or range(len(gaps)), key=lambda c: gaps[c])
+
+
+def _label_like(words: list[Token], colon_word: Token) -> bool:
+    """Words of a label: no figures, and no capitals-only word unless the label is
+    written in capitals (a value in block capitals is no part of the next label)."""
+    shouting = colon_word.text[:-1].isupper()
+    return not any(
+        any(c.isdigit() for c in w.text) or (w.text.isupper() and len(w.text) > 1 and not shouting)
+        for w in words
+    )
 
 
 def _extend_below(

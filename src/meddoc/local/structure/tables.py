@@ -32,24 +32,28 @@ class FoundTable:
     columns: int
     cells: list[FoundCell] = field(default_factory=list)
     header_rows: int = 0
+    row_count: int = 0  # the table's rows (a ruled cell may hold several rows of text)
 
 
-def find_tables(rows: list[Row], height: float) -> list[FoundTable]:
+def find_tables(rows: list[Row], height: float, taken: set[int] | None = None) -> list[FoundTable]:
+    """Tables among the rows not `taken` (by ruled tables)."""
     parts = [chunks(list(row.tokens), height) for row in rows]
     tables: list[FoundTable] = []
-    for run in _runs(rows, parts, height):
+    for run in _runs(rows, parts, height, taken or set()):
         table = _table(run, [parts[i] for i in run])
         if table is not None:
             tables.append(table)
     return tables
 
 
-def _runs(rows: list[Row], parts: list[list[Chunk]], height: float) -> list[list[int]]:
+def _runs(
+    rows: list[Row], parts: list[list[Chunk]], height: float, taken: set[int]
+) -> list[list[int]]:
     """Runs of neighbouring rows that may be one table, lone cells trimmed off the ends."""
     runs: list[list[int]] = []
     current: list[int] = []
     for index, row in enumerate(rows):
-        kind = _kind(row, parts[index])
+        kind = "" if index in taken else _kind(row, parts[index])
         close = current and row.top - rows[current[-1]].bottom <= ROW_GAP * height
         if kind and (close or kind == "cells"):
             if not close:
@@ -80,23 +84,23 @@ def _kind(row: Row, parts: list[Chunk]) -> str:
 
 
 def _table(run: list[int], parts: list[list[Chunk]]) -> FoundTable | None:
-    bands = _bands([p for p in parts if len(p) > 1])
+    bands = bands_of([p for p in parts if len(p) > 1])
     if len(bands) < 2:
         return None
-    table = FoundTable(rows=run, columns=len(bands))
+    table = FoundTable(rows=run, columns=len(bands), row_count=len(run))
     for number, row_parts in enumerate(parts, start=1):
         for chunk in row_parts:
-            first, last = _covered(chunk, bands)
+            first, last = covered(chunk, bands)
             cell = table.cells[-1] if table.cells else None
             if cell is not None and cell.row == number and cell.column == first:
                 cell.chunks.append(chunk)  # two chunks in one band: one cell
                 continue
             table.cells.append(FoundCell(number, first, [chunk], last - first + 1))
-    table.header_rows = 1 if _is_header(table) else 0
+    table.header_rows = 1 if is_header(table) else 0
     return table
 
 
-def _bands(parts: list[list[Chunk]]) -> list[tuple[float, float]]:
+def bands_of(parts: list[list[Chunk]]) -> list[tuple[float, float]]:
     """Column bands: the union of overlapping cells of the rows with the most common
     number of cells or more (a wide cell of a sparse row must not merge two columns)."""
     common = statistics.median_low(len(p) for p in parts)
@@ -110,7 +114,7 @@ def _bands(parts: list[list[Chunk]]) -> list[tuple[float, float]]:
     return bands
 
 
-def _covered(chunk: Chunk, bands: list[tuple[float, float]]) -> tuple[int, int]:
+def covered(chunk: Chunk, bands: list[tuple[float, float]]) -> tuple[int, int]:
     """The 1-based first and last band a chunk overlaps (the nearest when none)."""
     hit = [
         i for i, (left, right) in enumerate(bands) if chunk.left <= right and chunk.right >= left
@@ -122,7 +126,7 @@ def _covered(chunk: Chunk, bands: list[tuple[float, float]]) -> tuple[int, int]:
     return hit[0] + 1, hit[-1] + 1
 
 
-def _is_header(table: FoundTable) -> bool:
+def is_header(table: FoundTable) -> bool:
     first = [c for c in table.cells if c.row == 1]
     rest = [c for c in table.cells if c.row > 1]
     if len(first) < 2 or not rest:
