@@ -4,7 +4,6 @@ and punctuation)."""
 
 from __future__ import annotations
 
-import itertools
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -12,7 +11,7 @@ from dataclasses import dataclass, field
 from meddoc.geometry import BoundingBox
 
 _EDGE_PUNCTUATION = re.compile("^[\\s:;,.*\u2013\u2014-]+|[\\s:;,.*\u2013\u2014-]+$")  # dashes too
-SHIFTS = (-1, 0, 1)  # rows/columns a table may be offset by (an extra or missing header row)
+SHIFTS = (-1, 0, 1)  # columns a table may be offset by (an extra or missing first column)
 
 
 def normal(text: str) -> str:
@@ -63,9 +62,10 @@ def key_value_counts(ours: StructurePage, theirs: StructurePage) -> Counts:
 
 def table_cell_counts(ours: StructurePage, theirs: StructurePage) -> Counts:
     """Each reference table is paired with the predicted table it overlaps most (each
-    used once); non-empty cells match on text at their row and column, with the whole
-    predicted table shifted by up to one row and one column where that matches more:
-    an extra or missing title or header row must not fail every cell below it."""
+    used once). Non-empty cells match on text in aligned rows at the same column (the
+    whole table may be shifted by one column): rows are aligned in order by the most
+    matching cells (a longest-common-subsequence alignment), so extra or missing title
+    or header rows, or a header split over more rows, do not fail every cell below."""
     counts = Counts()
     free = list(ours.tables)
     for box, cells in theirs.tables:
@@ -77,20 +77,27 @@ def table_cell_counts(ours: StructurePage, theirs: StructurePage) -> Counts:
         free.remove(partner)
         predicted = [c for c in partner[1] if normal(c.text)]
         counts.predicted += len(predicted)
-        counts.matched += max(
-            _shifted_matches(predicted, reference, dr, dc)
-            for dr, dc in itertools.product(SHIFTS, SHIFTS)
-        )
+        counts.matched += max(_aligned_matches(predicted, reference, shift) for shift in SHIFTS)
     counts.predicted += sum(len([c for c in cells if normal(c.text)]) for _, cells in free)
     return counts
 
 
-def _shifted_matches(
-    predicted: list[CellText], reference: list[CellText], rows: int, columns: int
-) -> int:
-    mine = Counter((c.row + rows, c.column + columns, normal(c.text)) for c in predicted)
-    theirs = Counter((c.row, c.column, normal(c.text)) for c in reference)
-    return sum((mine & theirs).values())
+def _aligned_matches(predicted: list[CellText], reference: list[CellText], shift: int) -> int:
+    mine = _rows(predicted, shift)
+    theirs = _rows(reference, 0)
+    best = [[0] * (len(theirs) + 1) for _ in range(len(mine) + 1)]
+    for i, row in enumerate(mine, start=1):
+        for j, other in enumerate(theirs, start=1):
+            pair = sum((row & other).values())
+            best[i][j] = max(best[i - 1][j], best[i][j - 1], best[i - 1][j - 1] + pair)
+    return best[-1][-1]
+
+
+def _rows(cells: list[CellText], shift: int) -> list[Counter[tuple[int, str]]]:
+    rows: dict[int, Counter[tuple[int, str]]] = {}
+    for cell in cells:
+        rows.setdefault(cell.row, Counter())[(cell.column + shift, normal(cell.text))] += 1
+    return [rows[number] for number in sorted(rows)]
 
 
 def _overlap(a: BoundingBox, b: BoundingBox) -> float:

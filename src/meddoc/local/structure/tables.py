@@ -14,7 +14,11 @@ from meddoc.local.structure.words import Chunk, Row, chunks
 
 ROW_GAP = 2.5  # x word height: a wider vertical gap ends the table
 MIN_ROWS = 2  # rows of two or more cells a table needs
-LONE_WORDS = 5  # a single-cell row inside a table holds at most this many words
+LONE_WORDS = 20  # a single-cell row inside a table holds at most this many words
+CURRENCY = frozenset("$€£¥")
+JOINING = frozenset(
+    {"of", "and", "or", "the", "to", "for", "in", "de", "y", "o", "la", "el", "en"}
+)
 _FIGURE = re.compile(r"\d")
 
 
@@ -37,7 +41,7 @@ class FoundTable:
 
 def find_tables(rows: list[Row], height: float, taken: set[int] | None = None) -> list[FoundTable]:
     """Tables among the rows not `taken` (by ruled tables)."""
-    parts = [chunks(list(row.tokens), height) for row in rows]
+    parts = [_with_currency(chunks(list(row.tokens), height)) for row in rows]
     tables: list[FoundTable] = []
     for run in _runs(rows, parts, height, taken or set()):
         table = _table(run, [parts[i] for i in run])
@@ -75,19 +79,57 @@ def _runs(
     return trimmed
 
 
+def _with_currency(parts: list[Chunk]) -> list[Chunk]:
+    """A currency sign belongs to the amount after it: set apart from it ("$   34,155")
+    it joins it; close behind the amount before it ("34,155 $ 36,599") it starts a cell."""
+    pieces: list[Chunk] = []
+    for chunk in parts:
+        start = 0
+        for index, token in enumerate(chunk.tokens):
+            if index > start and token.text in CURRENCY:
+                pieces.append(Chunk(chunk.tokens[start:index]))
+                start = index
+        pieces.append(Chunk(chunk.tokens[start:]))
+    joined: list[Chunk] = []
+    for piece in pieces:
+        if joined and joined[-1].text in CURRENCY:
+            piece = Chunk(joined.pop().tokens + piece.tokens)
+        joined.append(piece)
+    return joined
+
+
 def _kind(row: Row, parts: list[Chunk]) -> str:
-    if any(is_key(t) for t in row.tokens):
+    """ "cells" for a row of two or more cells, "lone" for one cell that may sit inside a
+    table (a group heading, "OPERATING ACTIVITIES:", or a label's first line), "" for a
+    row no table holds (a form field with its value)."""
+    keys = [i for i, t in enumerate(row.tokens) if is_key(t)]
+    if keys and keys != [len(row.tokens) - 1]:
         return ""
     if len(parts) > 1:
-        return "cells"
+        return "" if keys else "cells"
     return "lone" if len(row.tokens) <= LONE_WORDS else ""
+
+
+def _unwrapped(parts: list[list[Chunk]]) -> list[list[Chunk]]:
+    """A label wrapped over two rows is one cell: a lone row whose next row goes on in
+    lower case joins that row's first cell."""
+    rows: list[list[Chunk]] = []
+    for row in parts:
+        first = row[0].tokens[0].text[:1]
+        ending = rows[-1][-1].tokens[-1].text.lower() if rows else ""
+        goes_on = first.islower() or ending in JOINING or ending.endswith(",")
+        if rows and len(rows[-1]) == 1 and len(row) > 1 and goes_on:
+            row = [Chunk(rows.pop()[0].tokens + row[0].tokens), *row[1:]]
+        rows.append(row)
+    return rows
 
 
 def _table(run: list[int], parts: list[list[Chunk]]) -> FoundTable | None:
     bands = bands_of([p for p in parts if len(p) > 1])
     if len(bands) < 2:
         return None
-    table = FoundTable(rows=run, columns=len(bands), row_count=len(run))
+    parts = _unwrapped(parts)
+    table = FoundTable(rows=run, columns=len(bands), row_count=len(parts))
     for number, row_parts in enumerate(parts, start=1):
         for chunk in row_parts:
             first, last = covered(chunk, bands)
