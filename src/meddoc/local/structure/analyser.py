@@ -9,6 +9,7 @@ from meddoc.local.structure.checkboxes import find_checkboxes
 from meddoc.local.structure.fields import FoundField, find_fields
 from meddoc.local.structure.layout import layout_blocks
 from meddoc.local.structure.marks import checkbox_fields
+from meddoc.local.structure.pairs import find_pairs
 from meddoc.local.structure.ruled_tables import ruled_tables
 from meddoc.local.structure.rulings import find_grids
 from meddoc.local.structure.tables import FoundTable, find_tables
@@ -36,6 +37,9 @@ def analyse_page(page: Page, image: np.ndarray | None = None) -> None:
     found_fields = find_fields(rows, height, in_tables)
     headings = _lone_labels(rows, found_fields)
     found_fields = [f for f in found_fields if min(f.rows) not in headings]
+    wide = {i for table in found_tables if table.columns > 2 for i in table.rows}
+    taken = wide | headings | {i for f in found_fields for i in f.rows}
+    found_fields += find_pairs(rows, height, taken)
     if image is not None and page.width:
         page.selections = find_checkboxes(image, height * image.shape[1])
     page.tables = [

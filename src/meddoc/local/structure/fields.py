@@ -12,6 +12,7 @@ from meddoc.local.structure.words import Chunk, Row, Token, chunks
 
 BELOW_GAP = 1.2  # x word height: how far below its label a value may start
 KEY_WORDS = 6  # a label longer than this is a sentence, not a label
+MOST_ROWS = 6  # a value runs on over at most this many rows
 WRAPPED = 0.85  # a value runs on to the next row only when it reached this far right
 
 
@@ -23,8 +24,9 @@ class FoundField:
 
 
 def is_key(token: Token) -> bool:
-    """A label ends with a colon; a time ("10:30") does not."""
-    return token.text.endswith(":") and not token.text[:-1].replace(" ", "").isdigit()
+    """A label ends with a colon ("MRN:") or a number sign ("Account #"); a time
+    ("10:30") does not."""
+    return token.text.endswith((":", "#")) and not token.text[:-1].replace(" ", "").isdigit()
 
 
 def find_fields(rows: list[Row], height: float, skip: set[int]) -> list[FoundField]:
@@ -123,7 +125,7 @@ def _extend_below(
         field.value.extend(row.tokens)
         field.rows.add(below)
         bottom = row.bottom
-        if len(field.rows) > 3:
+        if len(field.rows) > MOST_ROWS:
             return
 
 
