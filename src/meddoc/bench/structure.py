@@ -31,7 +31,7 @@ from meddoc.bench.structure_metrics import (
 from meddoc.geometry import BoundingBox
 from meddoc.local.ocr.config import OcrConfig
 from meddoc.local.ocr.engine import OcrEngine
-from meddoc.model import Page
+from meddoc.model import Cell, Page, SelectionStatus, WordRef
 
 ANCHOR = "Textract AnalyzeDocument is the anchor, not perfect truth"
 GOALS = {"key_value_f1": 0.80, "table_cell_f1": 0.85, "checkbox_accuracy": 0.90}
@@ -73,11 +73,28 @@ def _box(bbox: Any) -> BoundingBox:
 def offline_structure(page: Page) -> StructurePage:
     found = StructurePage()
     found.key_values = [(f.key.text, f.value.text) for f in page.fields if f.selection is None]
+    marks = {
+        f.key.words[-1]: "[X]" if f.selection is SelectionStatus.SELECTED else "[ ]"
+        for f in page.fields
+        if f.selection is not None and f.key.words
+    }
     for table in page.tables:
-        cells = [CellText(c.row, c.column, c.text) for c in table.cells]
+        cells = [CellText(c.row, c.column, _cell_text(page, c, marks)) for c in table.cells]
         found.tables.append((table.geometry.box, cells))
     found.selections = [(s.status.value, s.geometry.box) for s in page.selections]
     return found
+
+
+def _cell_text(page: Page, cell: Cell, marks: dict[WordRef, str]) -> str:
+    """The cell's words with each checkbox written after its label, as textractor
+    writes a cell holding checkboxes ("Yes [X] No [ ]")."""
+    if not any(ref in marks for ref in cell.words):
+        return cell.text
+    words = [page.lines[r.line].words[r.word].text for r in cell.words]
+    return " ".join(
+        f"{word} {marks[ref]}" if ref in marks else word
+        for word, ref in zip(words, cell.words, strict=True)
+    )
 
 
 @dataclass(slots=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from meddoc.local.structure.checkboxes import find_checkboxes
+from meddoc.local.structure.checkboxes import apart_from_letters, find_checkboxes
 from meddoc.local.structure.fields import FoundField, find_fields
 from meddoc.local.structure.layout import layout_blocks
 from meddoc.local.structure.marks import checkbox_fields
@@ -41,7 +41,8 @@ def analyse_page(page: Page, image: np.ndarray | None = None) -> None:
     taken = wide | headings | {i for f in found_fields for i in f.rows}
     found_fields += find_pairs(rows, height, taken)
     if image is not None and page.width:
-        page.selections = find_checkboxes(image, height * image.shape[1])
+        marks = find_checkboxes(image, height * image.shape[1])
+        page.selections = apart_from_letters(marks, [w for line in page.lines for w in line.words])
     page.tables = [
         _table(page, rows, number, table) for number, table in enumerate(found_tables, start=1)
     ]

@@ -10,11 +10,11 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
-from meddoc.model import Geometry, Selection, SelectionStatus
+from meddoc.model import Geometry, Selection, SelectionStatus, Word
 
 SMALLEST = 0.6  # x word height in pixels: the smallest side of a checkbox
 LARGEST = 2.5  # ... and the largest
-SQUARENESS = 1.4  # the longer side over the shorter at most
+SQUARENESS = 2.0  # the longer side over the shorter at most
 SIDE_INK = 0.8  # share of each side that must be inked
 TICKED_INK = 0.1  # share of the inside that is ink when a box is ticked
 
@@ -112,3 +112,22 @@ def _status(ink: np.ndarray, box: Box) -> SelectionStatus:
     ]
     ticked = inside.size and float((inside > 0).mean()) >= TICKED_INK
     return SelectionStatus.SELECTED if ticked else SelectionStatus.NOT_SELECTED
+
+
+def apart_from_letters(selections: list[Selection], words: list[Word]) -> list[Selection]:
+    """The marks that are no letter of a word the OCR read: a mark inside a word of two
+    or more letters or figures is dropped, unless the word begins (ends) with a symbol
+    where the mark sits (the OCR read the box itself as "口Yes")."""
+    return [s for s in selections if not any(_a_letter_of(s, w) for w in words)]
+
+
+def _a_letter_of(selection: Selection, word: Word) -> bool:
+    mark, box = selection.geometry.box, word.geometry.box
+    x, y = mark.left + mark.width / 2, mark.top + mark.height / 2
+    if not (box.left <= x <= box.right and box.top <= y <= box.bottom):
+        return False
+    if sum(c.isalnum() for c in word.text) < 2:
+        return False
+    at_start = x - box.left <= mark.width and not word.text[0].isalnum()
+    at_end = box.right - x <= mark.width and not word.text[-1].isalnum()
+    return not (at_start or at_end)
