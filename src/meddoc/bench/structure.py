@@ -66,6 +66,24 @@ def textract_structure(response: dict[str, Any], page: int) -> StructurePage:
     return found
 
 
+def requested_features(data: Path, name: str, response: dict[str, Any]) -> frozenset[str]:
+    """What Textract was asked for (INDEX.tsv: "AnalyzeDocument[FORMS+TABLES]"); where
+    the index does not say, what the response shows (KEY_VALUE_SET: FORMS, TABLE:
+    TABLES). A page is scored only on what Textract was asked to find."""
+    index = data / "INDEX.tsv"
+    if index.exists():
+        for row in index.read_text(encoding="utf-8").splitlines():
+            cells = row.split("\t")
+            if cells[0] == name and len(cells) > 9 and "[" in cells[9]:
+                return frozenset(cells[9].split("[", 1)[1].rstrip("]").split("+"))
+    kinds = {block["BlockType"] for block in response["Blocks"]}
+    return frozenset(
+        feature
+        for feature, block in (("FORMS", "KEY_VALUE_SET"), ("TABLES", "TABLE"))
+        if block in kinds
+    )
+
+
 def _box(bbox: Any) -> BoundingBox:
     return BoundingBox(bbox.x, bbox.y, bbox.width, bbox.height)
 
@@ -109,23 +127,39 @@ class PageScores:
 
 
 def evaluate(engine: OcrEngine, reference: ReferencePage) -> PageScores:
-    response = json.loads(
-        (reference.image.parent / f"{reference.name}.textract.json").read_text(encoding="utf-8")
-    )
-    theirs = textract_structure(response, reference.number)
+    data = reference.image.parent
+    response = json.loads((data / f"{reference.name}.textract.json").read_text(encoding="utf-8"))
     started = time.perf_counter()
     detection = engine.read_document(reference.image.read_bytes())
     seconds = time.perf_counter() - started
-    ours = offline_structure(detection.pages[0])
-    ours_pairs = set(ours.key_values)
+    return scores(
+        reference,
+        offline_structure(detection.pages[0]),
+        textract_structure(response, reference.number),
+        requested_features(data, reference.name, response),
+        seconds,
+    )
+
+
+def scores(
+    reference: ReferencePage,
+    ours: StructurePage,
+    theirs: StructurePage,
+    features: frozenset[str],
+    seconds: float,
+) -> PageScores:
+    """A page's scores on what Textract was asked for (nothing counted otherwise)."""
+    forms, tables = "FORMS" in features, "TABLES" in features
     return PageScores(
         name=reference.name,
         number=reference.number,
-        key_values=key_value_counts(ours, theirs),
-        cells=table_cell_counts(ours, theirs),
-        checkboxes=checkbox_counts(ours, theirs),
+        key_values=key_value_counts(ours, theirs) if forms else Counts(),
+        cells=table_cell_counts(ours, theirs) if tables else Counts(),
+        checkboxes=checkbox_counts(ours, theirs) if forms or tables else CheckboxCounts(),
         seconds=seconds,
-        missed_pairs=[p for p in theirs.key_values if p not in ours_pairs],
+        missed_pairs=[p for p in theirs.key_values if p not in set(ours.key_values)]
+        if forms
+        else [],
     )
 
 
