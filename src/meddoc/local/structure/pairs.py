@@ -19,19 +19,34 @@ def find_pairs(rows: list[Row], height: float, skip: set[int]) -> list[FoundFiel
     for index, row_parts in parts.items():
         if any(is_key(t) for t in rows[index].tokens):
             continue
-        if len(row_parts) == 2 and _label(row_parts[0]) and _value(row_parts[1]):
+        below = _below(rows, parts, index, height, below_used)
+        found += below
+        if not below and len(row_parts) == 2 and _label(row_parts[0]) and _value(row_parts[1]):
             found.append(_pair(row_parts[0], row_parts[1], {index}))
-            continue
-        below = parts.get(index + 1)
-        if below is None or rows[index + 1].top - rows[index].bottom > BELOW * height:
-            continue
-        if any(is_key(t) for t in rows[index + 1].tokens):
-            continue
-        for label in row_parts:
-            value = _under(label, below, height)
-            if value is not None and _label(label) and (index + 1, value) not in below_used:
-                below_used.add((index + 1, value))
-                found.append(_pair(label, below[value], {index, index + 1}))
+    return found
+
+
+def _below(
+    rows: list[Row],
+    parts: dict[int, list[Chunk]],
+    index: int,
+    height: float,
+    used: set[tuple[int, int]],
+) -> list[FoundField]:
+    """The row's labels with values under them (each value taken once)."""
+    below = parts.get(index + 1)
+    if below is None or rows[index + 1].top - rows[index].bottom > BELOW * height:
+        return []
+    if any(is_key(t) for t in rows[index + 1].tokens):
+        return []
+    found = []
+    for number, label in enumerate(parts[index]):
+        if (index, number) in used or not _label(label):
+            continue  # a value of the row above is no label
+        value = _under(label, below, height)
+        if value is not None and (index + 1, value) not in used:
+            used.add((index + 1, value))
+            found.append(_pair(label, below[value], {index, index + 1}))
     return found
 
 
@@ -40,9 +55,12 @@ def _pair(label: Chunk, value: Chunk, rows: set[int]) -> FoundField:
 
 
 def _label(chunk: Chunk) -> bool:
-    """A few words, one of them a word of letters ("4d NUMBER", "Home Phone")."""
+    """A few words, one of them a word of letters, figures at most in a leading field
+    number ("4d NUMBER", "Home Phone"; not "8 100 MARKET STREET")."""
     words = chunk.text.split()
-    return 1 <= len(words) <= LABEL_WORDS and any(w.isalpha() and len(w) >= 3 for w in words)
+    figures = [w for w in words[1:] if any(c.isdigit() for c in w)]
+    wordy = any(w.isalpha() and len(w) >= 3 for w in words)
+    return 1 <= len(words) <= LABEL_WORDS and wordy and not figures
 
 
 def _value(chunk: Chunk) -> bool:

@@ -1,6 +1,7 @@
 """Ruled tables in the page image: long straight strokes across and down, grouped into
-grids. A grid's rulings that run most of its width (height) divide its rows (columns);
-a grid with rules in one direction only takes the other from the text."""
+grids. A grid's rules that run most of its width divide its rows; rules down, even
+broken by merged cells, divide its columns. Rules one way only (a lined lab table) are
+left to the tables read from how the words line up."""
 
 from __future__ import annotations
 
@@ -58,7 +59,7 @@ def find_grids(image: np.ndarray, word_pixels: float) -> list[Grid]:
         columns = _spanning(
             [s for s in rules_down if _between_rules(s, rows, reach)], grid, across=False
         )
-        if len(rows) >= 3 or len(columns) >= 3:
+        if len(rows) >= 3 and len(columns) >= 3:  # rules one way only: the text decides
             grids.append(Grid(left, top, left + w, top + h, rows, columns))
     return grids
 

@@ -5,6 +5,7 @@ without figures above rows with figures is the header."""
 
 from __future__ import annotations
 
+import itertools
 import re
 import statistics
 from dataclasses import dataclass, field
@@ -126,7 +127,7 @@ def _unwrapped(parts: list[list[Chunk]]) -> list[list[Chunk]]:
 
 def _table(run: list[int], parts: list[list[Chunk]]) -> FoundTable | None:
     bands = bands_of([p for p in parts if len(p) > 1])
-    if len(bands) < 2:
+    if len(bands) < 2 or _labels_over_values(parts):
         return None
     parts = _unwrapped(parts)
     table = FoundTable(rows=run, columns=len(bands), row_count=len(parts))
@@ -140,6 +141,22 @@ def _table(run: list[int], parts: list[list[Chunk]]) -> FoundTable | None:
             table.cells.append(FoundCell(number, first, [chunk], last - first + 1))
     table.header_rows = 1 if is_header(table) else 0
     return table
+
+
+def _labels_over_values(parts: list[list[Chunk]]) -> bool:
+    """Rows of labels, each over a row of values (an ID card, a boxed form), line up like
+    a table's but are fields: at least two such label rows, and no fewer than 40 % of
+    the rows without a figure."""
+    wordy = [not any(_is_figure(c.text) for c in row) for row in parts if len(row) > 1]
+    over = sum(a and not b for a, b in itertools.pairwise(wordy))
+    return over >= 2 and sum(wordy) >= 0.4 * len(wordy)
+
+
+def _is_figure(text: str) -> bool:
+    """A value of figures ("03/18/2018", "115"), not a numbered label ("4a ISS")."""
+    return bool(_FIGURE.search(text)) and not any(
+        w.isalpha() and len(w) >= 3 for w in text.split()
+    )
 
 
 def bands_of(parts: list[list[Chunk]]) -> list[tuple[float, float]]:
