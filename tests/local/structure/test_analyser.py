@@ -259,3 +259,43 @@ def test_given_a_ruled_table_then_a_cell_written_over_two_rows_is_one_cell() -> 
         ["Did you travel in the past 14 days?", "Yes"],
         ["Do you have a cough?", "No"],
     ]
+
+
+def test_given_rows_of_labels_over_values_then_they_are_fields_and_no_table() -> None:
+    canvas = Canvas()  # as an ID card prints them
+    canvas.text("4a ISS", 150, 300)
+    canvas.text("4d NUMBER", 700, 300)
+    canvas.text("03/18/2018", 150, 340)
+    canvas.text("736HDV7874", 700, 340)
+    canvas.text("4b EXP", 150, 390)
+    canvas.text("3 DOB", 700, 390)
+    canvas.text("01/20/2028", 150, 430)
+    canvas.text("03/18/2001", 700, 430)
+
+    page = analysed(canvas)
+
+    assert page.tables == []
+    assert fields_of(page) == {
+        "4a ISS": "03/18/2018",
+        "4d NUMBER": "736HDV7874",
+        "4b EXP": "01/20/2028",
+        "3 DOB": "03/18/2001",
+    }
+
+
+def test_given_one_row_of_labels_over_values_then_each_value_goes_to_the_label_before_it() -> None:
+    canvas = Canvas()  # boxes of a form: the label top left, the value anywhere in the box
+    canvas.text("Home Phone", 150, 300)
+    canvas.text("E-mail Address", 700, 300)
+    canvas.text("Policy number", 1200, 300)
+    canvas.text("414-2285", 250, 340)
+    canvas.text("john@example.com", 800, 340)
+    canvas.text("XZ9514-955", 1260, 340)
+
+    page = analysed(canvas)
+
+    assert fields_of(page) == {
+        "Home Phone": "414-2285",
+        "E-mail Address": "john@example.com",
+        "Policy number": "XZ9514-955",
+    }

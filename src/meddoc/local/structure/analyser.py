@@ -37,7 +37,8 @@ def analyse_page(page: Page, image: np.ndarray | None = None) -> None:
     found_fields = find_fields(rows, height, in_tables)
     headings = _lone_labels(rows, found_fields)
     found_fields = [f for f in found_fields if min(f.rows) not in headings]
-    wide = {i for table in found_tables if table.columns > 2 for i in table.rows}
+    # as Textract, a header over one row of values is a table and key-values too
+    wide = {i for t in found_tables if t.columns > 2 and t.row_count > 2 for i in t.rows}
     taken = wide | headings | {i for f in found_fields for i in f.rows}
     found_fields += find_pairs(rows, height, taken)
     if image is not None and page.width:

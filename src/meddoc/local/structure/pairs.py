@@ -7,8 +7,8 @@ from __future__ import annotations
 from meddoc.local.structure.fields import FoundField, is_key
 from meddoc.local.structure.words import Chunk, Row, chunks
 
-LABEL_WORDS = 5  # a label holds at most this many words
-BELOW = 0.8  # x word height: the most white between a label and the value under it
+LABEL_WORDS = 8  # a label holds at most this many words
+BELOW = 1.2  # x word height: the most white between a label and the value under it
 
 
 def find_pairs(rows: list[Row], height: float, skip: set[int]) -> list[FoundField]:
@@ -33,21 +33,34 @@ def _below(
     height: float,
     used: set[tuple[int, int]],
 ) -> list[FoundField]:
-    """The row's labels with values under them (each value taken once)."""
+    """A row of labels over a row holding values (figures, an address): each value goes
+    to the label that starts nearest before its middle, as in a form's boxes where the
+    label sits in the top left corner."""
     below = parts.get(index + 1)
     if below is None or rows[index + 1].top - rows[index].bottom > BELOW * height:
         return []
-    if any(is_key(t) for t in rows[index + 1].tokens):
+    if any(is_key(t) for t in rows[index + 1].tokens) or not any(_value(c) for c in below):
         return []
-    found = []
-    for number, label in enumerate(parts[index]):
-        if (index, number) in used or not _label(label):
-            continue  # a value of the row above is no label
-        value = _under(label, below, height)
-        if value is not None and (index + 1, value) not in used:
-            used.add((index + 1, value))
-            found.append(_pair(label, below[value], {index, index + 1}))
-    return found
+    labels = [n for n, c in enumerate(parts[index]) if (index, n) not in used and _label(c)]
+    if len(labels) < max(2, len(parts[index])):
+        return []  # a row of two or more labels only: one line over another is a letterhead
+
+    values: dict[int, list[Chunk]] = {}
+    for number, chunk in enumerate(below):
+        middle = (chunk.left + chunk.right) / 2
+        before = [n for n in labels if parts[index][n].left <= middle + height]
+        if before:
+            owner = max(before, key=lambda n: parts[index][n].left)
+            values.setdefault(owner, []).append(chunk)
+            used.add((index + 1, number))
+    return [
+        FoundField(
+            list(parts[index][n].tokens),
+            [t for chunk in held for t in chunk.tokens],
+            {index, index + 1},
+        )
+        for n, held in sorted(values.items())
+    ]
 
 
 def _pair(label: Chunk, value: Chunk, rows: set[int]) -> FoundField:
@@ -65,12 +78,3 @@ def _label(chunk: Chunk) -> bool:
 
 def _value(chunk: Chunk) -> bool:
     return any(c.isdigit() for c in chunk.text) or "@" in chunk.text
-
-
-def _under(label: Chunk, below: list[Chunk], height: float) -> int | None:
-    """The chunk of the next row that starts under the label's start and holds a value
-    (figures or an address), where the label has none."""
-    for index, chunk in enumerate(below):
-        if abs(chunk.left - label.left) <= height and _value(chunk):
-            return index
-    return None
