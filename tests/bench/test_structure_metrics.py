@@ -3,8 +3,11 @@ row by row despite an extra header row, checkbox states matched by position."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
+from meddoc.bench.structure import requested_features
 from meddoc.bench.structure_metrics import (
     CellText,
     StructurePage,
@@ -94,3 +97,15 @@ def test_given_checkboxes_then_states_are_compared_at_the_same_place() -> None:
 
     assert (counts.reference, counts.found, counts.right, counts.extra) == (3, 2, 1, 1)
     assert counts.accuracy == pytest.approx(1 / 3)
+
+
+def test_a_page_is_scored_on_what_textract_was_asked_for(tmp_path: Path) -> None:
+    index = "name\tsource\tpath\tsize\tpages\tl\tw\th\thl\tapi\n"
+    index += "form\tr\tp\t1x1\t1\t1\t1\t0\t0\tAnalyzeDocument[FORMS+LAYOUT]\n"
+    index += "plain\tr\tp\t1x1\t1\t1\t1\t0\t0\tAnalyzeDocument\n"
+    (tmp_path / "INDEX.tsv").write_text(index)
+    tables = {"Blocks": [{"BlockType": "PAGE"}, {"BlockType": "TABLE"}]}
+
+    assert requested_features(tmp_path, "form", tables) == {"FORMS", "LAYOUT"}
+    assert requested_features(tmp_path, "plain", tables) == {"TABLES"}
+    assert requested_features(tmp_path, "plain", {"Blocks": []}) == frozenset()
