@@ -127,7 +127,7 @@ def _unwrapped(parts: list[list[Chunk]]) -> list[list[Chunk]]:
 
 def _table(run: list[int], parts: list[list[Chunk]]) -> FoundTable | None:
     bands = bands_of([p for p in parts if len(p) > 1])
-    if len(bands) < 2 or _labels_over_values(parts):
+    if len(bands) < 2 or _labels_over_values(parts) or not _has_figures(parts[1:]):
         return None
     parts = _unwrapped(parts)
     table = FoundTable(rows=run, columns=len(bands), row_count=len(parts))
@@ -141,6 +141,12 @@ def _table(run: list[int], parts: list[list[Chunk]]) -> FoundTable | None:
             table.cells.append(FoundCell(number, first, [chunk], last - first + 1))
     table.header_rows = 1 if is_header(table) else 0
     return table
+
+
+def _has_figures(parts: list[list[Chunk]]) -> bool:
+    """Rows lined up without a figure below the first are text set in columns (an
+    address block, a list of options), not a table of values."""
+    return any(_FIGURE.search(chunk.text) for row in parts for chunk in row)
 
 
 def _labels_over_values(parts: list[list[Chunk]]) -> bool:
