@@ -301,3 +301,13 @@ def test_given_one_row_of_labels_over_values_then_each_value_goes_to_the_label_b
         "E-mail Address": "john@example.com",
         "Policy number": "XZ9514-955",
     }
+
+
+def test_given_text_set_in_columns_without_figures_then_it_is_no_table() -> None:
+    canvas = Canvas()
+    for row, y in enumerate((300, 345, 390)):
+        canvas.cells([f"Option {'ABC'[row]}", "Friend", "Landlord"], [150, 600, 1100], y)
+
+    page = analysed(canvas)
+
+    assert page.tables == []
