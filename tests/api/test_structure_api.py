@@ -214,3 +214,22 @@ def test_the_fields_csv_has_a_bom_a_row_per_field_and_phi_only_when_asked(host: 
     assert "Dolores Fictive" in with_phi.body.decode("utf-8-sig")
     actions = [e["action"] for e in view(host, document_id)["audit"]]
     assert actions[-2:] == ["EXPORT", "EXPORT_PHI"]
+
+
+def test_the_openapi_document_describes_the_type_filter_and_structure_corrections(
+    host: Host,
+) -> None:
+    schema = host.request("GET", "/api/openapi.json").json()
+
+    listing = schema["paths"]["/api/documents"]["get"]
+    (type_parameter,) = [p for p in listing["parameters"] if p["name"] == "document_type"]
+    components = schema["components"]["schemas"]
+    assert "LAB_REPORT" in json.dumps(type_parameter["schema"]) + json.dumps(
+        components.get("DocumentType", {})
+    )
+    assert {"target", "value"} <= set(components["CorrectionRequest"]["properties"])
+    view_properties = set(components["DocumentView"]["properties"])
+    assert {"fields", "tables", "corrected"} <= view_properties
+    assert {"row", "column", "row_span", "column_span", "header"} <= set(
+        components["Cell"]["properties"]
+    )
