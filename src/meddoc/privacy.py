@@ -5,10 +5,8 @@ count, the exports, the page-image redaction and the search index all read it.""
 from __future__ import annotations
 
 import bisect
-import copy
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import Any
 
 from meddoc.model import (
     BoundingBox,
@@ -32,7 +30,7 @@ from meddoc.phi_matching import (
     transfer,
     word_bounds,
 )
-from meddoc.review import reviewed_entities, structure_targets
+from meddoc.review import copy_document, reviewed_entities, structure_targets
 
 MASK = "\u2588"  # █
 ORIGINAL = "original"
@@ -209,7 +207,7 @@ def mask_document(document: Document, phi: DocumentPhi | None = None) -> Documen
     titles, and every span (entities, attributes, key phrases, PII) that touches PHI;
     offsets and boxes stay where they were."""
     phi = phi or document_phi(document)
-    masked = _copy(document)
+    masked = copy_document(document)
     original = _Stretches(phi.original)
     masked.text = mask_text(document.text, original.ranges)
     if masked.translation is not None:
@@ -282,17 +280,6 @@ def masked_value(target: str, value: str, masked: Document | None, phi: Document
     if MASK in replaced:
         return mask_text(value, [(0, len(value))])
     return redact(value, phi.phrases)
-
-
-def _copy(document: Document) -> Document:
-    # Geometry is immutable: the copy shares it (copying every word's box and polygon
-    # would be most of the work).
-    shared: dict[int, Any] = {}
-    for page in document.pages:
-        for line in page.lines:
-            shared[id(line.geometry)] = line.geometry
-            shared.update((id(word.geometry), word.geometry) for word in line.words)
-    return copy.deepcopy(document, shared)
 
 
 def _mask_line(line: Line, phi: _Stretches) -> None:

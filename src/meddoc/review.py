@@ -50,6 +50,17 @@ def reviewed_entities(
     return sorted(current.values(), key=lambda e: (e.begin, e.end, e.id))
 
 
+def copy_document(document: Document) -> Document:
+    """A deep copy of the document that shares its words' and lines' geometry (immutable:
+    copying every box and polygon would be most of the work)."""
+    shared: dict[int, Any] = {}
+    for page in document.pages:
+        for line in page.lines:
+            shared[id(line.geometry)] = line.geometry
+            shared.update((id(word.geometry), word.geometry) for word in line.words)
+    return copy.deepcopy(document, shared)
+
+
 def reviewed_document(document: Document, corrections: list[Correction]) -> Document:
     """A copy of the document whose medical entities, field values and cell texts are
     the reviewed ones."""
@@ -65,7 +76,7 @@ def reviewed_structure(document: Document, corrections: Iterable[Correction]) ->
     the reviewers' FIELD and CELL corrections applied, in order (the last one wins). A
     corrected part keeps its words, so it is still shown where it was read; a correction
     whose target is gone (the document was processed again) is left out."""
-    reviewed = copy.deepcopy(document)
+    reviewed = copy_document(document)
     fields, cells = structure_targets(reviewed)
     for correction in corrections:
         if correction.kind == CorrectionKind.FIELD and correction.target in fields:

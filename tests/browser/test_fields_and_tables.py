@@ -15,6 +15,7 @@ from meddoc.local.settings import UPLOADS, LocalSettings
 from tests.api.hosts import fake_pipeline
 from tests.api.seed import add_structured
 from tests.browser.conftest import Console, Server, browser_tab, screenshot, serving
+from tests.browser.test_accessibility import SIDEWAYS_SCROLL, check_page
 from tests.fakes import page_of
 from tests.structured import intake_page
 
@@ -91,6 +92,19 @@ def test_given_a_form_with_fields_and_a_table_when_opened_then_both_are_listed(s
     page.get_by_role("button", name="Show Smoker: on the page").click()
     assert page.locator(".overlay rect.word.is-selected").count() == 2
     screenshot(page, "fields-and-tables")
+    check_page(page)  # contrast, names of controls, landmarks, with the highlight
+
+
+def test_given_200_percent_zoom_then_the_fields_and_tables_reflow(
+    browser: Any, structured_server: Server, console: Console
+) -> None:
+    with browser_tab(browser, console, {"width": 720, "height": 500}) as page:
+        sign_in(page, structured_server)
+        open_document(page, INTAKE)
+        page.locator(".structure-panel").scroll_into_view_if_needed()
+
+        assert page.evaluate(SIDEWAYS_SCROLL) <= 0
+        screenshot(page, "fields-and-tables-at-200-percent")
 
 
 def test_given_a_cell_when_corrected_by_keyboard_then_the_new_value_and_its_audit_show(
