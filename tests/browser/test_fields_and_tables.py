@@ -5,6 +5,8 @@ The documents are seeded here with structure (fake engines), on a server of thei
 
 from __future__ import annotations
 
+import csv
+import io
 from collections.abc import Iterator
 from typing import Any
 
@@ -151,3 +153,24 @@ def test_given_typed_documents_when_filtering_by_type_then_the_list_narrows(site
     assert "type=LAB_REPORT" in page.url
     row = page.locator("table.document-table tbody tr", has=page.get_by_role("link", name=LAB))
     assert row.locator(".chip-type").inner_text() == "Lab report"
+
+
+def test_given_a_form_when_its_fields_are_exported_then_the_csv_has_a_bom_and_no_phi(
+    site: Any,
+) -> None:
+    page = site
+    open_document(page, INTAKE)
+
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Fields CSV", exact=True).click()
+
+    body = download.value.path().read_bytes()
+    assert body.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.DictReader(io.StringIO(body.decode("utf-8-sig"))))
+    assert [(r["label"], r["checkbox"]) for r in rows] == [
+        ("Patient name:", ""),
+        ("Date of birth:", ""),
+        ("Smoker:", "SELECTED"),
+    ]
+    assert "Dolores" not in body.decode("utf-8-sig")
+    assert download.value.suggested_filename.endswith(".fields.csv")
