@@ -44,8 +44,10 @@ format: venv
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
-# Three yardsticks (OCR vs Textract; medical NLP on the labelled notes and the genuine
-# Comprehend Medical responses; end to end from rendered and real page images) plus speed;
+# Four yardsticks (OCR vs Textract; medical NLP on the labelled notes and the genuine
+# Comprehend Medical responses; end to end from rendered and real page images; fresh
+# generated documents through `meddoc process`: document type, fields, lab rows, FHIR
+# statements) plus speed;
 # every figure is printed, the JSON reports and their summary go to bench-results/.
 PHI_SETS = $(addprefix tests/local/language/,phi_dev.txt phi_holdout.txt phi_fresh.txt phi_ocr.txt)
 
@@ -59,6 +61,7 @@ bench: venv
 		--json bench-results/phi.json
 	$(BIN)/python -m meddoc.bench.end_to_end --shared $(DATA) --corpus tests/fixtures/medical_notes \
 		--corpus tests/local/medical/dev_notes --json bench-results/end_to_end.json
+	$(BIN)/python -m meddoc.bench.generated --count 200 --json bench-results/generated.json
 	$(BIN)/python -m meddoc.bench.report bench-results
 
 $(SAM):

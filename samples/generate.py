@@ -35,11 +35,16 @@ def main(argv: list[str] | None = None) -> int:
         "--count", type=int, default=None, help="random documents (default: the committed set)"
     )
     parser.add_argument(
-        "--truth-only", action="store_true", help="write the truth files only (no fonts needed)"
+        "--checkboxes", action="store_true", help="random intake forms get checkbox groups"
     )
+    parser.add_argument("--truth-only", action="store_true", help="write the truth files only")
     args = parser.parse_args(argv)
-    specs = list(plan.COMMITTED) if args.count is None else plan.random_plan(args.count, args.seed)
-    if not args.truth_only and fonts.missing():
+    specs = (
+        list(plan.COMMITTED)
+        if args.count is None
+        else plan.random_plan(args.count, args.seed, checkboxes=args.checkboxes)
+    )
+    if fonts.missing():  # the truth's boxes come from the fonts' metrics too
         packages = " ".join(fonts.PACKAGES)
         print(f"missing fonts {fonts.missing()}; apt-get install {packages}", file=sys.stderr)
         return 2

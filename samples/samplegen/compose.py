@@ -32,6 +32,15 @@ class Mark:
         return self.begin >= 0
 
 
+@dataclass(eq=False)
+class Box:
+    """A checkbox drawn just before the text that follows it; it adds no text (as
+    Textract's LINE text leaves selection marks out). Its place is recorded like a mark's."""
+
+    selected: bool
+    begin: int = -1
+
+
 @dataclass(frozen=True)
 class Styled:
     """Plain text in a style of its own (a handwritten value on a printed line); unlike a
@@ -41,7 +50,7 @@ class Styled:
     style: str
 
 
-Part = str | Mark | Styled
+Part = str | Mark | Styled | Box
 
 
 @dataclass
@@ -60,6 +69,8 @@ class LineSpec:
     blank: bool = False  # a form blank is drawn under handwritten runs
     rule_below: bool = False
     footer: bool = False  # drawn at the bottom of its page
+    boxes: dict[int, bool] = field(default_factory=dict)  # char index -> checkbox selected
+    hand_marks: bool = False  # checkboxes are ticked in pen (a form filled in by hand)
 
 
 class Layout(TypedDict, total=False):
@@ -73,6 +84,7 @@ class Layout(TypedDict, total=False):
     blank: bool
     rule_below: bool
     footer: bool
+    hand_marks: bool
 
 
 @dataclass
@@ -80,7 +92,7 @@ class _Paragraph:
     text: str
     styles: list[str]
     breakable: list[bool]
-    marks: list[tuple[int, Mark]]
+    marks: list[tuple[int, Mark | Box]]
 
 
 class Composer:
@@ -96,6 +108,11 @@ class Composer:
     @property
     def text(self) -> str:
         return "\n".join(self.lines)
+
+    @property
+    def next_offset(self) -> int:
+        """Where the next line will begin in the document text."""
+        return self._offset + (1 if self.lines else 0)
 
     def new_page(self) -> None:
         self._append_truth_line("")
@@ -124,6 +141,11 @@ class Composer:
                 begin=base + start,
                 **layout,
             )
+            spec.boxes = {
+                position - start: part.selected
+                for position, part in paragraph.marks
+                if isinstance(part, Box) and start <= position < end
+            }
             if index:
                 spec.space_before = 0.0
             self.specs.append(spec)
@@ -147,7 +169,7 @@ class Composer:
                 length += 1
             stops.append(length)
             parts.extend(cell)
-            length += sum(len(p if isinstance(p, str) else p.text) for p in cell)
+            length += sum(_length(part) for part in cell)
         tabs = {stop: x for stop, x in zip(stops, columns, strict=True) if stop}
         layout["tabs"], layout["indent"] = tabs, columns[0]
         self.line(parts, style=style, **layout)
@@ -159,13 +181,23 @@ class Composer:
         self._offset += len(text)
 
 
+def _length(part: Part) -> int:
+    """Characters a part adds to the text (a checkbox adds none)."""
+    if isinstance(part, Box):
+        return 0
+    return len(part) if isinstance(part, str) else len(part.text)
+
+
 def _paragraph(parts: Sequence[Part], style: str) -> _Paragraph:
     chunks: list[str] = []
     styles: list[str] = []
     breakable: list[bool] = []
-    marks: list[tuple[int, Mark]] = []
+    marks: list[tuple[int, Mark | Box]] = []
     length = 0
     for part in parts:
+        if isinstance(part, Box):
+            marks.append((length, part))
+            continue
         if isinstance(part, Mark):
             marks.append((length, part))
             text, part_style, can_break = part.text, part.style or style, False

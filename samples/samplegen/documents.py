@@ -13,7 +13,8 @@ from meddoc.serialization import to_dict
 from samplegen import degrade, fonts, forms, reports, seeded
 from samplegen.compose import HAND
 from samplegen.draft import Draft
-from samplegen.render import HALF_LETTER, LETTER, Paper, Pen, render
+from samplegen.render import HALF_LETTER, LETTER, PageLayout, Paper, Pen, layout, render
+from samplegen.structure import DOCUMENT_TYPES, structure_truth
 
 KINDS: dict[str, tuple[Callable[[Draft], None], Paper]] = {
     "intake": (forms.intake_form, LETTER),
@@ -42,6 +43,7 @@ class Spec:
     look: str = degrade.SCAN
     fmt: str = "png"
     pages: int = 1
+    checkboxes: bool = False  # intake forms get checkbox groups (bench sets, not committed)
 
     @property
     def file_name(self) -> str:
@@ -51,7 +53,10 @@ class Spec:
 def compose(spec: Spec, seed: int) -> Draft:
     build, paper = KINDS[spec.kind]
     rng = seeded(seed, spec.name, "text")
-    draft = Draft(rng, spec.language, spec.hand, WIDTHS[(paper, spec.hand)], pages=spec.pages)
+    width = WIDTHS[(paper, spec.hand)]
+    draft = Draft(
+        rng, spec.language, spec.hand, width, pages=spec.pages, checkboxes=spec.checkboxes
+    )
     build(draft)
     return draft
 
@@ -83,7 +88,20 @@ def truth(spec: Spec, seed: int, draft: Draft) -> dict[str, Any]:
         "fonts": {"printed": chosen.printed.name, "handwriting": chosen.hand.name},
         "dpi": chosen.dpi,
         "seed": seed,
+        "document_type": DOCUMENT_TYPES[spec.kind].value,
+        **structure_truth(draft.structure, text, page_layouts(spec, seed, draft), chosen),
     }
+
+
+def page_layouts(spec: Spec, seed: int, draft: Draft) -> list[PageLayout]:
+    """Where every line sits on the clean pages (the renderer's own layout)."""
+    paper = KINDS[spec.kind][1]
+    chosen = pen(spec, seed)
+    specs = draft.composer.specs
+    return [
+        layout([s for s in specs if s.page == number], paper, chosen)
+        for number in range(1, spec.pages + 1)
+    ]
 
 
 def pen(spec: Spec, seed: int) -> Pen:

@@ -7,9 +7,11 @@ import random
 from dataclasses import dataclass, field
 from typing import Unpack
 
+from meddoc.model import SectionKind
 from samplegen.annotate import Annotations
-from samplegen.compose import BOLD, HAND, PRINT, SMALL, TITLE, Composer, Layout, Mark, Part
+from samplegen.compose import BOLD, HAND, PRINT, SMALL, TITLE, Box, Composer, Layout, Mark, Part
 from samplegen.people import Provider
+from samplegen.structure import Span, Structure
 from samplegen.vocab import Drug, Term
 
 FOOTER = Term("SAMPLE — fictitious patient", "MUESTRA — paciente ficticio")
@@ -25,6 +27,11 @@ class Draft:
     composer: Composer = field(default_factory=Composer)
     labels: Annotations = field(default_factory=Annotations)
     pages: int = 1
+    checkboxes: bool = False  # intake forms get checkbox groups (not the committed set)
+    structure: Structure = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.structure = Structure(self.composer)
 
     def t(self, term: Term) -> str:
         return term.of(self.language)
@@ -38,6 +45,11 @@ class Draft:
 
     def letterhead(self, place: Provider, *, doctor: bool = False) -> None:
         """Clinic or laboratory name, address and phone, centred, as printed stationery."""
+        title = f"{place.title} {place.name}" if doctor else place.clinic
+        with self.structure.section(SectionKind.ISSUER, title):
+            self._letterhead(place, doctor)
+
+    def _letterhead(self, place: Provider, doctor: bool) -> None:
         if doctor:
             name = self.labels.phi(Mark(place.name), "NAME")
             degree = ", MD" if self.language == "en" else ""
@@ -66,8 +78,29 @@ class Draft:
         mark = Mark(value, style=self.value_style)
         if phi_type:
             self.labels.phi(mark, phi_type)
-        self.line([f"{self.t(label)} ", mark], blank=self.hand)
+        self.labelled(label, [mark], blank=self.hand)
         return mark
+
+    def labelled(self, label: Term | Mark, parts: list[Part], **layout: Unpack[Layout]) -> None:
+        """ "Label: value" on one line (wrapped if long): a form field in the truth."""
+        name = label if isinstance(label, Mark) else Mark(self.t(label))
+        value = Span.of(parts[0]) if len(parts) == 1 and isinstance(parts[0], Mark) else Span()
+        shown = parts if value.first is parts[0] else value.around(parts)
+        self.line([name, " ", *shown], **layout)
+        self.structure.field(name, value)
+
+    def checkbox_group(self, label: Term, options: list[tuple[Term, bool]]) -> None:
+        """ "Smoker: [x] No [ ] Yes": each option is a field whose state is its box's."""
+        parts: list[Part] = [f"{self.t(label)} "]
+        recorded = []
+        for index, (option, selected) in enumerate(options):
+            box, name, value = Box(selected), Mark(self.t(option)), Span()
+            parts += [" "] if index else []
+            parts += [box, name, value.first, value.last]
+            recorded.append((name, value, box))
+        self.line(parts, hand_marks=self.hand)
+        for name, value, box in recorded:
+            self.structure.field(name, value, box)
 
     def drug_line(self, drug: Drug) -> list[Part]:
         """ "Lisinopril 10 mg once daily", as patients and notes list what is taken."""
@@ -103,7 +136,10 @@ class Draft:
 
     def signature(self, label: Term, name: str) -> None:
         mark = self.labels.phi(Mark(name, style=HAND), "NAME")
-        self.composer.line([f"{self.t(label)} ", mark], space_before=1.0, blank=True)
+        title = Mark(self.t(label))
+        with self.structure.section(SectionKind.SIGNATURE, title.text):
+            self.composer.line([title, " ", mark], space_before=1.0, blank=True)
+        self.structure.field(title, Span.of(mark))
 
     def footer(self, page: int | None = None) -> None:
         text = self.t(FOOTER)

@@ -33,11 +33,12 @@ def _spec(
     fmt: str,
     pages: int = 1,
     digits: int = 2,
+    checkboxes: bool = False,
 ) -> Spec:
     writing = "hand" if hand else "printed"
     suffix = f"{pages}pages" if pages > 1 else look
     name = f"{number:0{digits}d}-{kind.replace('_', '-')}-{language}-{writing}-{suffix}"
-    return Spec(name, kind, language, hand, look, fmt, pages)
+    return Spec(name, kind, language, hand, look, fmt, pages, checkboxes and kind == "intake")
 
 
 COMMITTED = (
@@ -56,8 +57,9 @@ COMMITTED = (
 )
 
 
-def random_plan(count: int, seed: int) -> list[Spec]:
-    """`count` documents with kinds, languages, hands and looks drawn from the seed."""
+def random_plan(count: int, seed: int, *, checkboxes: bool = False) -> list[Spec]:
+    """`count` documents with kinds, languages, hands and looks drawn from the seed;
+    `checkboxes` gives intake forms checkbox groups (the committed set has none)."""
     specs = []
     digits = max(2, len(str(count)))
     for number in range(1, count + 1):
@@ -71,7 +73,7 @@ def random_plan(count: int, seed: int) -> list[Spec]:
         else:
             fmt = "jpg" if look == degrade.PHOTO else rng.choice(("png", "png", "png", "tiff"))
         language = rng.choice(LANGUAGES)
-        specs.append(_spec(number, kind, language, hand, look, fmt, pages, digits))
+        specs.append(_spec(number, kind, language, hand, look, fmt, pages, digits, checkboxes))
     return specs
 
 

@@ -16,6 +16,9 @@ from samplegen.compose import BOLD, HAND, SMALL, TITLE, LineSpec
 PRINT_INK = (24, 24, 28)
 RULE_INK = (150, 150, 150)
 STYLE_SCALE = {TITLE: 1.2, SMALL: 0.8, HAND: 1.3}
+# A checkbox: its side and the room it takes before its text, in font sizes.
+BOX_SIDE = 0.8
+BOX_ADVANCE = 1.25
 
 
 @dataclass(frozen=True)
@@ -47,6 +50,7 @@ class _Piece:
     text: str
     style: str
     tab: float | None  # x fraction of the text width where the piece starts
+    box: bool | None = None  # a checkbox (selected or not) is drawn before the piece
 
 
 def render(
@@ -59,24 +63,53 @@ def render(
     ]
 
 
-def _page(specs: list[LineSpec], paper: Paper, pen: Pen, rng: random.Random) -> Image.Image:
+@dataclass
+class Placed:
+    """One line as laid out on its page (pixels of the clean page, before any look)."""
+
+    spec: LineSpec
+    baseline: float
+    start: float  # x where the line's first piece starts
+    edges: tuple[int, int]  # the text area's left and right edges (rules, blanks)
+    px: float  # the font size the line is drawn at
+    pieces: list[_Piece]
+    xs: list[float]  # x of each piece relative to `start`, and the end
+
+
+@dataclass
+class PageLayout:
+    width: int
+    height: int
+    lines: list[Placed]  # in drawing order: the body, then the footer
+
+
+def layout(specs: Sequence[LineSpec], paper: Paper, pen: Pen) -> PageLayout:
+    """Where every line of one page goes; drawing and the truth's boxes both use it."""
     width, height = round(paper.width_in * pen.dpi), round(paper.height_in * pen.dpi)
     margin = round(paper.margin_in * pen.dpi)
-    image = Image.new("RGB", (width, height), (255, 255, 255))
-    draw = ImageDraw.Draw(image)
     base = paper.base_pt / 72 * pen.dpi
     baseline = float(margin)
+    placed = []
     for spec in (s for s in specs if not s.footer):
         handwritten = any(style == HAND for _, _, style in spec.runs)
         line_height = _line_px(spec, base) * (1.6 if handwritten else 1.45)
         baseline += spec.space_before * line_height + line_height
-        _draw_line(draw, spec, (margin, width - margin), baseline, base, pen, rng)
+        placed.append(_place(spec, (margin, width - margin), baseline, base, pen))
         if spec.rule_below:
             baseline += line_height * 0.5
     if baseline > height - margin * 1.2:
         raise PageOverflow(f"page {specs[0].page} needs {baseline:.0f} of {height} pixels")
     for spec in (s for s in specs if s.footer):
-        _draw_line(draw, spec, (margin, width - margin), height - margin * 0.5, base, pen, rng)
+        placed.append(_place(spec, (margin, width - margin), height - margin * 0.5, base, pen))
+    return PageLayout(width, height, placed)
+
+
+def _page(specs: list[LineSpec], paper: Paper, pen: Pen, rng: random.Random) -> Image.Image:
+    page = layout(specs, paper, pen)
+    image = Image.new("RGB", (page.width, page.height), (255, 255, 255))
+    draw = ImageDraw.Draw(image)
+    for line in page.lines:
+        _draw_line(draw, line, pen, rng)
     return image
 
 
@@ -85,10 +118,10 @@ def _line_px(spec: LineSpec, base: float) -> float:
 
 
 def _pieces(spec: LineSpec) -> list[_Piece]:
-    cuts = sorted({0, len(spec.text), *spec.tabs, *(s for s, _, _ in spec.runs)})
+    cuts = sorted({0, len(spec.text), *spec.tabs, *spec.boxes, *(s for s, _, _ in spec.runs)})
     style_at = {i: style for start, end, style in spec.runs for i in range(start, end)}
     return [
-        _Piece(spec.text[a:b], style_at[a], spec.tabs.get(a))
+        _Piece(spec.text[a:b], style_at[a], spec.tabs.get(a), spec.boxes.get(a))
         for a, b in itertools.pairwise(cuts)
         if b > a
     ]
@@ -114,21 +147,17 @@ def _layout(pieces: list[_Piece], pen: Pen, px: float, span: float) -> list[floa
     for piece in pieces:
         if piece.tab is not None:
             x = max(x, piece.tab * span)
+        if piece.box is not None:
+            x += px * BOX_ADVANCE
         xs.append(x)
         x += _advance(piece, _face(piece.style, pen, px))
     xs.append(x)
     return xs
 
 
-def _draw_line(
-    draw: ImageDraw.ImageDraw,
-    spec: LineSpec,
-    edges: tuple[int, int],
-    baseline: float,
-    base: float,
-    pen: Pen,
-    rng: random.Random,
-) -> None:
+def _place(
+    spec: LineSpec, edges: tuple[int, int], baseline: float, base: float, pen: Pen
+) -> Placed:
     left, right = edges
     span = right - left
     indent = spec.indent * span
@@ -141,9 +170,18 @@ def _draw_line(
     start = left + indent
     if spec.align == "center":
         start = left + (span - xs[-1]) / 2
+    return Placed(spec, baseline, start, edges, px, pieces, xs)
+
+
+def _draw_line(draw: ImageDraw.ImageDraw, line: Placed, pen: Pen, rng: random.Random) -> None:
+    spec, baseline, start, px = line.spec, line.baseline, line.start, line.px
+    left, right = line.edges
     hand_start = None
-    for piece, x in zip(pieces, xs, strict=False):
+    for piece, x in zip(line.pieces, line.xs, strict=False):
         font = _face(piece.style, pen, px)
+        if piece.box is not None:
+            square = box_at(start + x - px * BOX_ADVANCE, baseline, px)
+            _checkbox(draw, square, piece.box, pen, spec)
         if piece.style == HAND:
             hand_start = start + x if hand_start is None else hand_start
             _handwrite(draw, piece.text, (start + x, baseline), font, pen, rng)
@@ -180,3 +218,49 @@ def _handwrite(
             stroke_fill=pen.ink,
         )  # fmt: skip
         x += glyph.getlength(char) * rng.uniform(0.98, 1.06)
+
+
+def char_x(line: Placed, index: int, pen: Pen) -> float:
+    """The x (pixels) where character `index` of a laid-out line starts."""
+    position = 0
+    for piece, x in zip(line.pieces, line.xs, strict=False):
+        if index < position + len(piece.text):
+            before = _Piece(piece.text[: index - position], piece.style, None)
+            return line.start + x + _advance(before, _face(piece.style, pen, line.px))
+        position += len(piece.text)
+    return line.start + line.xs[-1]
+
+
+def text_height(line: Placed) -> tuple[float, float]:
+    """The top and bottom (pixels) of a laid-out line's glyphs, ascenders to descenders."""
+    size = max(line.px * STYLE_SCALE.get(style, 1.0) for _, _, style in line.spec.runs)
+    return line.baseline - 0.9 * size, line.baseline + 0.25 * size
+
+
+def box_at(x: float, baseline: float, px: float) -> tuple[float, float, float, float]:
+    """The square of a checkbox drawn at x on a line: (left, top, right, bottom)."""
+    side = px * BOX_SIDE
+    return (x, baseline - side, x + side, baseline)
+
+
+def _checkbox(
+    draw: ImageDraw.ImageDraw,
+    square: tuple[float, float, float, float],
+    selected: bool,
+    pen: Pen,
+    spec: LineSpec,
+) -> None:
+    left, top, right, bottom = square
+    draw.rectangle(square, outline=PRINT_INK, width=max(1, round((right - left) / 10)))
+    if not selected:
+        return
+    # The mark is made by whoever fills the form in: in pen on a form filled in by hand.
+    ink = pen.ink if spec.hand_marks else PRINT_INK
+    inset = (right - left) * 0.2
+    width = max(2, round((right - left) / 6))
+    draw.line(
+        [(left + inset, top + inset), (right - inset, bottom - inset)], fill=ink, width=width
+    )
+    draw.line(
+        [(left + inset, bottom - inset), (right - inset, top + inset)], fill=ink, width=width
+    )

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from meddoc.model import SectionKind as K
 from samplegen import people, vocab
 from samplegen.compose import BOLD, PRINT, Mark, Part, Styled
 from samplegen.draft import Draft
+from samplegen.structure import Span
 from samplegen.vocab import LabTest, Scenario, Term
 
 T = Term
@@ -34,28 +36,29 @@ def visit_note(draft: Draft) -> None:
     scenario = rng.choice(vocab.SCENARIOS)
     draft.letterhead(clinic)
     draft.title(T("VISIT NOTE", "NOTA DE CONSULTA"))
-    draft.field(PATIENT, patient.name, "NAME")
-    draft.field(BIRTH, people.format_date(patient.birth, draft.language), "DATE")
-    draft.field(MRN, patient.mrn, "ID")
+    with draft.structure.section(K.PATIENT):
+        draft.field(PATIENT, patient.name, "NAME")
+        draft.field(BIRTH, people.format_date(patient.birth, draft.language), "DATE")
+        draft.field(MRN, patient.mrn, "ID")
     draft.field(VISIT, people.format_date(visit, draft.language), "DATE")
     doctor = labels.phi(Mark(clinic.name, draft.value_style), "NAME")
-    draft.line(
-        [f"{t(PROVIDER)} ", Styled(f"{clinic.title} ", draft.value_style), doctor],
-        blank=draft.hand,
+    draft.labelled(
+        PROVIDER, [Styled(f"{clinic.title} ", draft.value_style), doctor], blank=draft.hand
     )
     first, second = (_symptom(draft, c) for c in scenario.symptoms)
-    _section(draft, COMPLAINT, [first, f" {t(AND)} ", second], 0.6)
-    _section(draft, HPI, _history(draft, scenario, patient.sex, patient.age_on(visit)), 0.3)
-    _section(draft, VITALS, _vitals(draft, scenario.symptoms), 0.3)
+    _section(draft, COMPLAINT, [first, f" {t(AND)} ", second], 0.6, K.REASON)
+    history = _history(draft, scenario, patient.sex, patient.age_on(visit))
+    _section(draft, HPI, history, 0.3, K.REASON)
+    _section(draft, VITALS, _vitals(draft, scenario.symptoms), 0.3, K.VITAL_SIGNS)
     site = labels.anatomy(Mark(t(scenario.site)))
     finding = Mark(t(scenario.finding.name))
     traits = ("SIGN", "NEGATION") if scenario.negated_finding else ("SIGN",)
     labels.condition(finding, scenario.finding.code, traits)
     exam: list[Part] = [site, ": ", *([f"{t(NO)} "] if scenario.negated_finding else []), finding]
-    _section(draft, EXAM, [*exam, "."], 0.3)
+    _section(draft, EXAM, [*exam, "."], 0.3, K.EXAM)
     diagnosis = labels.condition(Mark(t(scenario.diagnosis.name)), scenario.diagnosis.code)
-    _section(draft, ASSESSMENT, [diagnosis, "."], 0.3)
-    _section(draft, PLAN, _plan(draft, scenario), 0.3)
+    _section(draft, ASSESSMENT, [diagnosis, "."], 0.3, K.PROBLEMS)
+    _section(draft, PLAN, _plan(draft, scenario), 0.3, K.PLAN)
     draft.signature(SIGNED, clinic.name)
     draft.footer()
 
@@ -65,13 +68,15 @@ def _symptom(draft: Draft, condition: vocab.Condition, traits: tuple[str, ...] =
     return draft.labels.condition(mark, condition.code, ("SYMPTOM", *traits))
 
 
-def _section(draft: Draft, label: Term, parts: list[Part], gap: float) -> None:
+def _section(draft: Draft, label: Term, parts: list[Part], gap: float, kind: K) -> None:
+    """A headed paragraph of the note: a section in the truth (not a form field)."""
     style = draft.value_style
     body = [p if not isinstance(p, str) else Styled(p, style) for p in parts]
     for mark in body:
         if isinstance(mark, Mark):
             mark.style = mark.style or style
-    draft.line([Styled(draft.t(label) + " ", BOLD), *body], space_before=gap)
+    with draft.structure.section(kind, draft.t(label)):
+        draft.line([Styled(draft.t(label) + " ", BOLD), *body], space_before=gap)
 
 
 def _history(draft: Draft, scenario: Scenario, sex: str, age: int) -> list[Part]:
@@ -160,37 +165,57 @@ def lab_report(draft: Draft) -> None:
     collected = reported - timedelta(days=rng.randint(0, 2))
     patient = people.patient(rng, draft.language, reported)
     diabetic = rng.random() < 0.6
+    section, structure = draft.structure.section, draft.structure
     draft.letterhead(lab)
     draft.title(LAB_TITLE)
-    draft.field(PATIENT, patient.name, "NAME")
-    draft.field(BIRTH, people.format_date(patient.birth, draft.language), "DATE")
-    draft.field(SEX, patient.sex)
-    draft.field(MRN, patient.mrn, "ID")
+    with section(K.PATIENT):
+        draft.field(PATIENT, patient.name, "NAME")
+        draft.field(BIRTH, people.format_date(patient.birth, draft.language), "DATE")
+        draft.field(SEX, patient.sex)
+        draft.field(MRN, patient.mrn, "ID")
     draft.field(ORDERED, doctor.name, "NAME")
     draft.field(COLLECTED, people.format_date(collected, draft.language), "DATE")
     draft.field(REPORTED, people.format_date(reported, draft.language), "DATE")
-    draft.composer.row(
-        [[t(h)] for h in HEADER], COLUMNS, style=BOLD, space_before=0.6, rule_below=True
-    )
+    results = structure.open(K.RESULTS)
+    _header_row(draft)
     for index, (panel, tests) in enumerate(PANELS):
         if draft.pages > 1 and index == 2:
+            structure.close(results)
             draft.footer(1)
             draft.composer.new_page()
-            draft.field(PATIENT, patient.name, "NAME")
-            draft.field(MRN, patient.mrn, "ID")
-            draft.composer.row(
-                [[t(h)] for h in HEADER], COLUMNS, style=BOLD, space_before=0.6, rule_below=True
-            )
-        draft.heading(panel)
+            with section(K.PATIENT):
+                draft.field(PATIENT, patient.name, "NAME")
+                draft.field(MRN, patient.mrn, "ID")
+            results = structure.open(K.RESULTS)
+            _header_row(draft)
+        heading = Span()
+        draft.composer.line(heading.around([t(panel)]), style=BOLD, space_before=0.5)
+        draft.structure.row([heading, *(Span() for _ in COLUMNS[1:])])
         for test in tests:
             _result_row(draft, test, high=diabetic and test in vocab.GLYCEMIC)
+    structure.close(results)
     if diabetic:
         diagnosis = labels.condition(Mark(t(vocab.DIABETES.name)), vocab.DIABETES.code)
-        draft.line([f"{t(COMMENT)} {t(CONSISTENT)}", diagnosis, "."], space_before=0.8)
+        draft.labelled(COMMENT, [f"{t(CONSISTENT)}", diagnosis, "."], space_before=0.8)
     else:
-        draft.line([f"{t(COMMENT)} {t(NO_CRITICAL)}"], space_before=0.8)
-    draft.field(T("Reviewed by:", "Validado por:"), lab.name, "NAME")
+        draft.labelled(COMMENT, [f"{t(NO_CRITICAL)}"], space_before=0.8)
+    with section(K.SIGNATURE, t(REVIEWED)):
+        draft.field(REVIEWED, lab.name, "NAME")
     draft.footer(draft.pages)
+
+
+REVIEWED = T("Reviewed by:", "Validado por:")
+
+
+def _header_row(draft: Draft) -> None:
+    """The column headings, where a table starts (one table per page)."""
+    draft.structure.table(COLUMNS)
+    spans = [Span() for _ in HEADER]
+    cells: list[list[Part]] = [
+        span.around([draft.t(h)]) for span, h in zip(spans, HEADER, strict=True)
+    ]
+    draft.composer.row(cells, COLUMNS, style=BOLD, space_before=0.6, rule_below=True)
+    draft.structure.row(spans, header=True)
 
 
 def _result_row(draft: Draft, test: LabTest, *, high: bool) -> None:
@@ -211,7 +236,10 @@ def _result_row(draft: Draft, test: LabTest, *, high: bool) -> None:
     )
     draft.labels.test(name, result, unit)
     reference = f"{test.low:.{decimals}f}-{test.high:.{decimals}f}"
-    cells: list[list[Part]] = [[name], [result], [unit], [reference]]
+    spans = [Span.of(name), Span.of(result), Span.of(unit), Span()]
+    cells: list[list[Part]] = [[name], [result], [unit], spans[3].around([reference])]
     if flag:
-        cells.append([draft.t(FLAGS[flag])])
+        spans.append(Span())
+        cells.append(spans[4].around([draft.t(FLAGS[flag])]))
     draft.composer.row(cells, COLUMNS[: len(cells)], style=PRINT)
+    draft.structure.row(spans + [Span() for _ in COLUMNS[len(spans) :]])

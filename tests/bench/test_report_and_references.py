@@ -85,3 +85,24 @@ def test_given_a_structure_report_then_the_summary_holds_its_goals(tmp_path: Pat
     assert figures["table cell F1 vs Textract"].met is True
     assert figures["checkbox accuracy vs Textract"].met is True
     assert figures["time added by the structure step"].met is True
+
+
+def test_given_a_generated_documents_report_then_issue_11s_goals_are_judged(
+    tmp_path: Path,
+) -> None:
+    total = {
+        "document_type_accuracy": 0.99,
+        "field_f1": 0.5,
+        "lab_row_pairing": None,
+        "allergies_as_medication": 0,
+        "patient_from_letterhead": 3,
+        "social_as_family_history": 0,
+        "lab_values_from_another_row": 0,
+    }
+    (tmp_path / "generated.json").write_text(json.dumps({"groups": {"total": total}}))
+    figures = {f.name: f for f in summarize(tmp_path)}
+    assert figures["document type accuracy"].met is True
+    assert figures["field F1"].met is False
+    assert figures["lab row pairing"].met is None
+    assert figures["allergies as MedicationStatement"].met is True
+    assert figures["Patient values from the letterhead"].met is False

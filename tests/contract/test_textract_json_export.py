@@ -1,5 +1,6 @@
 """to_textract_json: the DetectDocumentText shape, read back by our parser and by the
-amazon-textract-textractor package exactly as they read Textract's own responses."""
+amazon-textract-textractor package exactly as they read Textract's own responses (the
+structure blocks: test_textract_structure_export.py)."""
 
 from __future__ import annotations
 
@@ -74,7 +75,9 @@ def test_given_export_when_textractor_reads_it_then_it_sees_what_it_sees_in_text
 
 
 def test_given_detection_when_exported_then_blocks_have_detectdocumenttext_shape() -> None:
-    detection = parse_textract([recorded("patient_intake_scan")])
+    response = recorded("patient_intake_scan")
+    text_blocks = [b for b in response["Blocks"] if b["BlockType"] in ("PAGE", "LINE", "WORD")]
+    detection = parse_textract([{**response, "Blocks": text_blocks}])
 
     exported = to_textract_json(detection)
 

@@ -84,7 +84,8 @@ def test_a_known_batch_costs_what_the_price_table_says() -> None:
     )
     batch = [DocumentShape(pages=1), DocumentShape(pages=3, multi_page=True)]
 
-    result = estimate(batch, shape, Analyses(), assumptions, PRICES)
+    words_only = Analyses(textract_features=())  # DetectDocumentText
+    result = estimate(batch, shape, words_only, assumptions, PRICES)
 
     # By hand, with the table's prices (4,000 characters in all: 40 units per API):
     # Textract 4 pages x 0.0015; Comprehend 5 APIs x 40 units x 0.0001;
@@ -263,5 +264,59 @@ def test_the_pricing_command_prints_the_breakdown(capsys: pytest.CaptureFixture[
     printed = capsys.readouterr().out
     assert printed.startswith("estimated cost on AWS: $")
     assert "for 2 documents, 6 pages" in printed
-    assert "StartDocumentTextDetection" in printed
+    assert "StartDocumentAnalysis (FORMS+TABLES+LAYOUT)" in printed
+    assert "Textract features: FORMS+TABLES+LAYOUT" in printed
     assert "InferSNOMEDCT" in printed
+
+
+@pytest.mark.parametrize(
+    ("features", "multi_page", "item", "per_page"),
+    [
+        (("FORMS", "TABLES", "LAYOUT"), False, "AnalyzeDocument (FORMS+TABLES+LAYOUT)", 0.069),
+        (("FORMS", "TABLES"), True, "StartDocumentAnalysis (FORMS+TABLES)", 0.065),
+        ((), False, "DetectDocumentText", 0.0015),
+        ((), True, "StartDocumentTextDetection", 0.0015),
+    ],
+)
+def test_textract_is_priced_per_page_and_feature(
+    features: tuple[str, ...], multi_page: bool, item: str, per_page: float
+) -> None:
+    shape = WorkflowShape.from_files(ASL, TEMPLATE)
+    document = DocumentShape(pages=3, multi_page=multi_page)
+
+    result = estimate([document], shape, Analyses(textract_features=features))
+
+    (textract,) = [line for line in result.lines if line.service == "Textract"]
+    assert (textract.item, textract.quantity, textract.unit) == (item, 3, "page")
+    assert textract.unit_price == pytest.approx(per_page, rel=1e-12)
+    assert result.by_service()["Textract"] == pytest.approx(3 * per_page, rel=1e-12)
+
+
+def test_the_feature_prices_are_the_tables_per_feature_figures() -> None:
+    assert (PRICES.textract_forms_page, PRICES.textract_tables_page) == (0.05, 0.015)
+    assert PRICES.textract_layout_page == 0.004
+    assert PRICES.textract_analysis_page(("TABLES",)) == 0.015
+    assert PRICES.textract_analysis_page(()) == PRICES.textract_page == 0.0015
+
+
+def test_the_default_textract_features_are_the_templates_and_the_functions() -> None:
+    parameter = template()["Parameters"]["TextractFeatures"]
+    settings = AwsSettings.from_environ({"RESULTS_BUCKET": "r", "TABLE_NAME": "t"})
+
+    assert Analyses().textract_features == settings.textract_features
+    assert ",".join(Analyses().textract_features) == parameter["Default"]
+    assert Analyses.from_parameters({}).textract_features == ("FORMS", "TABLES", "LAYOUT")
+    assert Analyses.from_parameters({"TextractFeatures": "NONE"}).textract_features == ()
+    for value in parameter["AllowedValues"]:  # every deployable value can be priced
+        Analyses.from_parameters({"TextractFeatures": value})
+
+
+def test_the_pricing_command_prices_the_cheap_mode(capsys: pytest.CaptureFixture[str]) -> None:
+    from meddoc.pricing.__main__ import main
+
+    assert main(["--documents", "1", "--textract-features", "NONE"]) == 0
+
+    printed = capsys.readouterr().out
+    assert "DetectDocumentText" in printed
+    assert "AnalyzeDocument" not in printed
+    assert "Textract features: NONE" in printed

@@ -249,6 +249,20 @@ def test_a_dry_run_uploads_nothing_and_estimates_the_cost(cloud: None, push: Pus
     assert "5 documents, 8 pages" in push.output
 
 
+def test_a_dry_run_prices_the_textract_features_chosen(cloud: None, push: Push) -> None:
+    push("--dry-run")
+    analysed = push.output
+    push("--dry-run", "--textract-features", "NONE")
+
+    assert "AnalyzeDocument (FORMS+TABLES+LAYOUT)" in analysed
+    assert "Textract features as template.yaml's default" in analysed
+    assert "DetectDocumentText" in push.output
+    assert "AnalyzeDocument" not in push.output
+    assert "Textract features as chosen on the command line" in push.output
+    with pytest.raises(SystemExit):
+        main([str(push.folder), "--dry-run", "--textract-features", "QUERIES"])
+
+
 def test_the_stack_gives_the_bucket_the_table_and_the_analyses() -> None:
     cloudformation = boto3.client("cloudformation", region_name=REGION)
     reply = {

@@ -2,6 +2,6 @@
 harness's stubbed AI services."""
 
 from tests.aws.conftest import aws_environment, cloud
-from tests.workflow.harness import services
+from tests.workflow.harness import services, text_detection_only
 
-__all__ = ["aws_environment", "cloud", "services"]
+__all__ = ["aws_environment", "cloud", "services", "text_detection_only"]

@@ -45,6 +45,13 @@ class Services:
 
 
 @pytest.fixture
+def text_detection_only(aws_environment: None, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The stack deployed with TextractFeatures NONE: DetectDocumentText and the async
+    text detection, as the tests written for that mode stub them."""
+    monkeypatch.setenv("TEXTRACT_FEATURES", "NONE")
+
+
+@pytest.fixture
 def services(cloud: None) -> Iterator[Services]:
     clients.client.cache_clear()
     clients.resource.cache_clear()
@@ -61,8 +68,9 @@ def services(cloud: None) -> Iterator[Services]:
             ("translate", "translate"),
         ]
     }
-    aws.text_detector = TextractDetector(made["textract"])
-    aws.async_text_detector = TextractAsyncDetector(made["textract"])
+    features = aws.settings.textract_features
+    aws.text_detector = TextractDetector(made["textract"], features)
+    aws.async_text_detector = TextractAsyncDetector(made["textract"], features)
     aws.language_detector = ComprehendLanguageDetector(made["language"])
     aws.language_analyzer = ComprehendAnalyzer(made["comprehend"], pii=aws.settings.pii)
     aws.translator = AmazonTranslator(made["translate"])

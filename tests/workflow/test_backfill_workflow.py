@@ -23,7 +23,7 @@ from tests.workflow.harness import (
 from tests.workflow.shim import definition
 
 ROOT = Path(__file__).resolve().parents[2]
-pytestmark = pytest.mark.xdist_group("workflow")
+pytestmark = [pytest.mark.xdist_group("workflow"), pytest.mark.usefixtures("text_detection_only")]
 
 
 def machine(sfn: object, name: str, text: str) -> str:

@@ -31,7 +31,7 @@ from tests.workflow.harness import (
     stub_medical,
 )
 
-pytestmark = pytest.mark.xdist_group("workflow")
+pytestmark = [pytest.mark.xdist_group("workflow"), pytest.mark.usefixtures("text_detection_only")]
 TEXT = "Plan: aspirin 81 mg daily"
 DATA = png_bytes(text="visit")
 DOCUMENT_ID = hashlib.sha256(DATA).hexdigest()

@@ -26,7 +26,7 @@ from tests.workflow.harness import (
     stub_medical,
 )
 
-pytestmark = pytest.mark.xdist_group("workflow")
+pytestmark = [pytest.mark.xdist_group("workflow"), pytest.mark.usefixtures("text_detection_only")]
 KEY = "scans/scan001.png"  # a scanner that reuses its file names
 ADMIN = admin("admin@example.org")  # page images with PHI, and delete
 

@@ -29,7 +29,7 @@ from tests.workflow.harness import (
     stub_medical,
 )
 
-pytestmark = pytest.mark.xdist_group("workflow")
+pytestmark = [pytest.mark.xdist_group("workflow"), pytest.mark.usefixtures("text_detection_only")]
 
 
 def test_a_printed_image_goes_through_to_done_with_results_and_index(

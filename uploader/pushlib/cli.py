@@ -14,7 +14,7 @@ from typing import TextIO
 
 from pushlib import optional, report
 from pushlib.checks import Checked, Checker
-from pushlib.dry_run import ANALYSES, CostInputs, print_estimate, print_plan
+from pushlib.dry_run import ANALYSES, TEXTRACT_MODES, CostInputs, print_estimate, print_plan
 from pushlib.follow import follow
 from pushlib.keys import KeyProblem, clean_prefix, new_prefix
 from pushlib.plan import make_plan
@@ -88,6 +88,12 @@ def parse(argv: Sequence[str] | None) -> argparse.Namespace:
         help=f"the optional analyses on, comma-separated ({','.join(ANALYSES)}; or none); "
         "default: the stack's parameters",
     )
+    cost.add_argument(
+        "--textract-features",
+        choices=TEXTRACT_MODES,
+        help="what Textract reads: FORMS,TABLES,LAYOUT (forms, tables, layout), "
+        "FORMS,TABLES, or NONE (words only, the cheap mode); default: the stack's parameter",
+    )
     cost.add_argument("--chars-per-page", type=int, default=1800)
     cost.add_argument("--translated-share", type=float, default=0.0, help="0-1 not English")
     args = parser.parse_args(argv)
@@ -143,7 +149,11 @@ def _run(args: argparse.Namespace, out: TextIO) -> int:
     if args.dry_run:
         print_plan(plan, walked, destination, out)
         inputs = CostInputs(
-            chosen.parameters, args.analyses, args.chars_per_page, args.translated_share
+            chosen.parameters,
+            args.analyses,
+            args.chars_per_page,
+            args.translated_share,
+            args.textract_features,
         )
         print_estimate(package, plan.to_upload, inputs, out)
         if target is not None:  # the real run then uses the keys shown here

@@ -15,6 +15,7 @@ from pushlib.walk import Walked
 ASL = CHECKOUT / "statemachine" / "pipeline.asl.json"
 TEMPLATE = CHECKOUT / "template.yaml"
 ANALYSES = ("pii", "icd10cm", "rxnorm", "snomedct", "detect_phi")  # the billable toggles
+TEXTRACT_MODES = ("FORMS,TABLES,LAYOUT", "FORMS,TABLES", "NONE")  # TextractFeatures' values
 
 
 @dataclass(frozen=True, slots=True)
@@ -23,6 +24,7 @@ class CostInputs:
     analyses: frozenset[str] | None = None  # chosen on the command line (wins)
     characters_per_page: int = 1_800
     translated_share: float = 0.0
+    textract_features: str | None = None  # TextractFeatures on the command line (wins)
 
 
 def print_plan(plan: Plan, walked: Walked, target: str, out: TextIO) -> None:
@@ -61,7 +63,7 @@ def print_estimate(
         return
     estimate = _estimate(package.pricing, items, inputs)
     guessed = sum(1 for i in items if not i.checked.pages_known)
-    notes = [_source(inputs)]
+    notes = [_source(inputs), _textract_source(inputs)]
     if guessed:
         notes.append(
             f"{guessed} PDF or TIFF files counted as 1 page each (their pages are counted "
@@ -80,11 +82,24 @@ def _source(inputs: CostInputs) -> str:
     return "optional analyses as template.yaml's defaults (the stack was not read)"
 
 
+def _textract_source(inputs: CostInputs) -> str:
+    if inputs.textract_features is not None:
+        return "Textract features as chosen on the command line"
+    if inputs.parameters is not None:
+        return "Textract features as the stack was deployed (TextractFeatures)"
+    return "Textract features as template.yaml's default (TextractFeatures)"
+
+
 def _estimate(pricing: Any, items: Sequence[Planned], inputs: CostInputs) -> Any:
+    parameters = dict(inputs.parameters or {})
+    if inputs.textract_features is not None:
+        parameters["TextractFeatures"] = inputs.textract_features
+    stack = pricing.Analyses.from_parameters(parameters)
     if inputs.analyses is not None:
-        analyses = pricing.Analyses(**{name: name in inputs.analyses for name in ANALYSES})
+        chosen = {name: name in inputs.analyses for name in ANALYSES}
+        analyses = pricing.Analyses(**chosen, textract_features=stack.textract_features)
     else:
-        analyses = pricing.Analyses.from_parameters(inputs.parameters or {})
+        analyses = stack
     documents = [
         pricing.DocumentShape(pages=max(1, i.checked.pages), multi_page=i.checked.multi_page)
         for i in items

@@ -9,6 +9,9 @@ from dataclasses import dataclass, field
 from meddoc.aws.comprehend_medical import MedicalOptions
 from meddoc.errors import ConfigurationError
 from meddoc.limits import Limits
+from meddoc.textract_features import TEXTRACT_FEATURES, textract_features
+
+__all__ = ["ApiKeySettings", "ApiSettings", "AwsSettings", "textract_features"]
 
 _TRUE = {"true", "1", "yes", "on"}
 _FALSE = {"false", "0", "no", "off", ""}
@@ -23,6 +26,7 @@ class AwsSettings:
     pii: bool = True
     limits: Limits = field(default_factory=Limits)
     stuck_after_minutes: int = 180  # longer than the pipeline's 2-hour execution timeout
+    textract_features: tuple[str, ...] = TEXTRACT_FEATURES  # () = DetectDocumentText
 
     @classmethod
     def from_environ(cls, environ: Mapping[str, str]) -> AwsSettings:
@@ -56,6 +60,9 @@ class AwsSettings:
             pii=flag("PII_ENABLED", True),
             limits=Limits(max_polls=int(polls)) if polls.strip() else Limits(),
             stuck_after_minutes=int(environ.get("STUCK_AFTER_MINUTES", "") or 180),
+            textract_features=textract_features(
+                environ.get("TEXTRACT_FEATURES", "") or ",".join(TEXTRACT_FEATURES)
+            ),
         )
 
 

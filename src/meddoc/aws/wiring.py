@@ -51,11 +51,11 @@ class AwsRuntime:
 
     @cached_property
     def text_detector(self) -> TextractDetector:
-        return TextractDetector()
+        return TextractDetector(features=self.settings.textract_features)
 
     @cached_property
     def async_text_detector(self) -> TextractAsyncDetector:
-        return TextractAsyncDetector()
+        return TextractAsyncDetector(features=self.settings.textract_features)
 
     @cached_property
     def language_detector(self) -> ComprehendLanguageDetector:

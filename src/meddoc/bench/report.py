@@ -1,8 +1,9 @@
-"""One summary of the three yardsticks against the goals of issue 6, from the JSON reports
-the OCR, medical and end-to-end benchmarks wrote into one folder.
+"""One summary of the yardsticks against the goals of issues 6 and 11, from the JSON
+reports the OCR, medical, end-to-end and generated-documents benchmarks wrote into one folder.
 
     python -m meddoc.bench.report bench-results   # reads ocr.json, structure.json,
-                                    # medical.json, phi.json, end_to_end.json; writes summary.json
+                                    # medical.json, phi.json, end_to_end.json, generated.json;
+                                    # writes summary.json
 """
 
 from __future__ import annotations
@@ -178,6 +179,25 @@ def end_to_end_figures(report: dict[str, Any]) -> list[Figure]:
     return figures
 
 
+def generated_figures(report: dict[str, Any]) -> list[Figure]:
+    """Issue 11's goals on fresh generated documents (meddoc.bench.generated)."""
+    total = _get(report, "groups", "total") or {}
+    goals = (
+        ("document type accuracy", "document_type_accuracy", ">= 0.97"),
+        ("field F1", "field_f1", ">= 0.95"),
+        ("lab row pairing", "lab_row_pairing", ">= 0.98"),
+        ("allergies as MedicationStatement", "allergies_as_medication", "<= 0"),
+        ("Patient values from the letterhead", "patient_from_letterhead", "<= 0"),
+        ("social history as FamilyMemberHistory", "social_as_family_history", "<= 0"),
+        ("lab values not from their own row", "lab_values_from_another_row", "<= 0"),
+    )
+    return [
+        Figure("generated", name, total.get(key), goal, "total")
+        for name, key, goal in goals
+        if total
+    ]
+
+
 def write_report(path: Path, report: Any) -> None:
     """A benchmark's figures as JSON, where the report step reads them."""
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -191,6 +211,7 @@ def summarize(folder: Path) -> list[Figure]:
         "medical.json": medical_figures,
         "phi.json": phi_figures,
         "end_to_end.json": end_to_end_figures,
+        "generated.json": generated_figures,
     }
     figures: list[Figure] = []
     for name, read in readers.items():

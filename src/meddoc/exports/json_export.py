@@ -1,5 +1,6 @@
-"""The JSON export: each record with its reviewed document, the machine's entities and the
-reviewers' corrections side by side, so no machine result is ever lost to a correction."""
+"""The JSON export: each record with its reviewed document (entities, form field values and
+table cells as corrected), the machine's entities and the reviewers' corrections side by
+side, so no machine result is ever lost to a correction."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from meddoc.exports.reviewed import ExportItem, ReviewedItem, masked_item, reviewed_item
+from meddoc.review import corrected_targets
 from meddoc.serialization import to_dict
 
 __all__ = ["ExportItem", "export_json"]
@@ -34,4 +36,6 @@ def _document(reviewed: ReviewedItem, item: ExportItem) -> dict[str, Any]:
         # str keys: JSON objects cannot have integer keys
         "entity_origins": {str(e.id): reviewed.origin(e).value for e in reviewed.entities},
         "removed_entity_ids": reviewed.removed_entity_ids,
+        # The fields ("p1.f3") and table cells ("p1.t1/r2c3") reviewers corrected.
+        "corrected_structure": sorted(corrected_targets(item.corrections)),
     }

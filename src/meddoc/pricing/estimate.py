@@ -18,6 +18,7 @@ from meddoc.pricing.workflow import (
     loop_route,
     template_functions,
 )
+from meddoc.textract_features import NO_FEATURES, TEXTRACT_FEATURES, textract_features
 
 # Each service's request limits, as the adapters chunk the text (characters stand in for
 # bytes: one byte per character for English).
@@ -68,10 +69,16 @@ class Analyses:
     rxnorm: bool = True
     snomedct: bool = False
     detect_phi: bool = False
+    # Textract AnalyzeDocument's features (TextractFeatures); () = DetectDocumentText.
+    textract_features: tuple[str, ...] = TEXTRACT_FEATURES
 
     @classmethod
     def all_on(cls) -> Analyses:
         return cls(pii=True, icd10cm=True, rxnorm=True, snomedct=True, detect_phi=True)
+
+    @property
+    def textract_mode(self) -> str:
+        return "+".join(self.textract_features) or NO_FEATURES
 
     @classmethod
     def from_parameters(cls, parameters: Mapping[str, str]) -> Analyses:
@@ -88,6 +95,9 @@ class Analyses:
             rxnorm=flag("RxNormEnabled", defaults.rxnorm),
             snomedct=flag("SnomedCtEnabled", defaults.snomedct),
             detect_phi=flag("DetectPhiEnabled", defaults.detect_phi),
+            textract_features=textract_features(
+                parameters.get("TextractFeatures") or ",".join(defaults.textract_features)
+            ),
         )
 
 
@@ -174,7 +184,7 @@ def estimate(
     given = assumptions or Assumptions()
     tally = _Tally(prices)
     for document in documents:
-        _text_detection(tally, document)
+        _text_detection(tally, document, analyses.textract_features)
         characters = document.pages * given.characters_per_page
         _comprehend(tally, characters, analyses)
         _medical(tally, characters, analyses)
@@ -230,9 +240,14 @@ def _unit_prices(prices: PriceTable) -> dict[str, float]:
     }
 
 
-def _text_detection(tally: _Tally, document: DocumentShape) -> None:
-    api = "StartDocumentTextDetection" if document.multi_page else "DetectDocumentText"
-    tally.add("Textract", api, document.pages, "page")
+def _text_detection(tally: _Tally, document: DocumentShape, features: tuple[str, ...]) -> None:
+    if not features:
+        api = "StartDocumentTextDetection" if document.multi_page else "DetectDocumentText"
+        tally.add("Textract", api, document.pages, "page")
+        return
+    api = "StartDocumentAnalysis" if document.multi_page else "AnalyzeDocument"
+    price = tally.prices.textract_analysis_page(features)
+    tally.add("Textract", f"{api} ({'+'.join(features)})", document.pages, "page", price)
 
 
 def _comprehend(tally: _Tally, characters: int, analyses: Analyses) -> None:
@@ -299,6 +314,8 @@ def _explain(given: Assumptions, analyses: Analyses, shape: WorkflowShape) -> li
         f"{given.characters_per_page:,} characters of text per page",
         f"{given.translated_share:.0%} of documents translated to English first",
         f"optional analyses on: {enabled} (DetectEntitiesV2 always runs)",
+        f"Textract features: {analyses.textract_mode} (TextractFeatures; NONE = "
+        "DetectDocumentText, words only)",
         f"{shape.single_page.transitions} state transitions per image, "
         f"{shape.multi_page.transitions} per PDF or multi-page TIFF "
         f"(+{shape.poll.transitions} per extra poll, one poll per "

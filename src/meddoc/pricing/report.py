@@ -12,9 +12,10 @@ def render(estimate: Estimate, notes: Sequence[str] = ()) -> str:
         f"estimated cost on AWS: ${estimate.total:,.2f} for {estimate.documents:,} documents, "
         f"{estimate.pages:,} pages"
     ]
+    width = max([27, *(len(line.item) for line in estimate.lines)])
     for line in estimate.lines:
         lines.append(
-            f"  {line.service:<19} {line.item:<27} {line.quantity:>14,.1f} "
+            f"  {line.service:<19} {line.item:<{width}} {line.quantity:>14,.1f} "
             f"{line.unit:<22} ${line.cost:>10,.4f}"
         )
     for service, cost in estimate.by_service().items():

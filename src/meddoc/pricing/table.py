@@ -13,6 +13,15 @@ SOURCES = (
     # free tiers) but not every figure; where a figure came from elsewhere it says so.
     "Textract: https://aws.amazon.com/textract/pricing/ (Detect Document Text, first "
     "1M pages a month; $0.60 per 1,000 pages after that; async text detection costs the same)",
+    # Searched 2026-12-07: the stored copies of the pricing page hold the rules (Analyze
+    # Document is billed per page for each feature called, the features combine, async
+    # costs the same, a 100-page free tier for Forms, Tables and Layout) but not the
+    # figures; Tables $15 per 1,000 pages (first 1M) is quoted in ExtractThinker's
+    # docs/examples/aws-stack.md; Forms $50 and Layout $4 per 1,000 pages (first 1M) are
+    # the figures the pricing page showed when last read by hand: check them there.
+    "Textract Analyze Document: https://aws.amazon.com/textract/pricing/ (per page, first "
+    "1M pages a month: Forms $50, Tables $15, Layout $4 per 1,000 pages; features called "
+    "together cost the sum, e.g. Forms + Tables $65 per 1,000)",
     "Comprehend: https://aws.amazon.com/comprehend/pricing/ (units of 100 characters, "
     "3-unit minimum per request; first 10M units a month)",
     "Translate: https://aws.amazon.com/translate/pricing/ (standard real-time translation)",
@@ -35,7 +44,10 @@ class PriceTable:
     """US dollars per unit. Free tiers are not subtracted (they end, and are shared with
     everything else in the account); volume discounts are not applied."""
 
-    textract_page: float = 1.50 / 1000
+    textract_page: float = 1.50 / 1000  # DetectDocumentText
+    textract_forms_page: float = 50.0 / 1000  # AnalyzeDocument FORMS
+    textract_tables_page: float = 15.0 / 1000  # AnalyzeDocument TABLES
+    textract_layout_page: float = 4.0 / 1000  # AnalyzeDocument LAYOUT
     comprehend_unit: float = 0.0001  # language, key phrases, entities, PII, sentiment
     comprehend_min_units: int = 3
     translate_character: float = 15.0 / 1_000_000
@@ -54,6 +66,18 @@ class PriceTable:
     dynamodb_write_unit: float = 0.625 / 1_000_000
     dynamodb_read_unit: float = 0.125 / 1_000_000
     xray_trace: float = 5.0 / 1_000_000
+
+    def textract_analysis_page(self, features: tuple[str, ...]) -> float:
+        """One page of AnalyzeDocument / StartDocumentAnalysis with these features; none
+        is DetectDocumentText's price."""
+        if not features:
+            return self.textract_page
+        each = {
+            "FORMS": self.textract_forms_page,
+            "TABLES": self.textract_tables_page,
+            "LAYOUT": self.textract_layout_page,
+        }
+        return sum(each[feature] for feature in features)
 
     def lambda_gb_second(self, architecture: str) -> float:
         if architecture == "x86_64":
