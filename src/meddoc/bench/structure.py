@@ -1,7 +1,9 @@
 """Offline structure (the layout analyser on the offline OCR) against genuine Textract
 AnalyzeDocument responses: key-value pair F1, table cell F1, checkbox state accuracy per
 page and in total, and what the structure step costs in pages per minute.
-Textract is the anchor here, not perfect truth.
+Textract is the anchor here, not perfect truth. Both sides are read into the model (the
+Textract side by meddoc's own AnalyzeDocument parser) and compared in its terms: a merged
+cell is one cell, a cell is its words (checkbox marks are scored on their own).
 
     python -m meddoc.bench.structure --data ../shared/data/textract [--json out.json]
         [--workers 2]
@@ -17,6 +19,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from meddoc.aws.textract_parser import parse_textract
 from meddoc.bench.ocr import ReferencePage, load_references, throughput
 from meddoc.bench.report import write_report
 from meddoc.bench.structure_metrics import (
@@ -28,42 +31,19 @@ from meddoc.bench.structure_metrics import (
     key_value_counts,
     table_cell_counts,
 )
-from meddoc.geometry import BoundingBox
 from meddoc.local.ocr.config import OcrConfig
 from meddoc.local.ocr.engine import OcrEngine
-from meddoc.model import Cell, Page, SelectionStatus, WordRef
+from meddoc.model import Page
 
 ANCHOR = "Textract AnalyzeDocument is the anchor, not perfect truth"
 GOALS = {"key_value_f1": 0.80, "table_cell_f1": 0.85, "checkbox_accuracy": 0.90}
 
 
 def textract_structure(response: dict[str, Any], page: int) -> StructurePage:
-    """The reference side, read with textractor (the one place to switch to meddoc's own
-    AnalyzeDocument parser). Checkbox key-values are scored as checkboxes, not pairs."""
-    from textractor.parsers import response_parser  # type: ignore[import-untyped]
-
-    document = response_parser.parse(response)
-    if page > len(document.pages):
-        return StructurePage()
-    sheet = document.pages[page - 1]
-    found = StructurePage()
-    for pair in sheet.key_values:
-        if not pair.contains_checkbox:
-            key = " ".join(word.text for word in pair.key)
-            found.key_values.append((key, pair.value.get_text() if pair.value else ""))
-    for table in sheet.tables:
-        cells = [CellText(c.row_index, c.col_index, c.text) for c in table.table_cells]
-        found.tables.append((_box(table.bbox), cells))
-    for block in response["Blocks"]:
-        if block["BlockType"] == "SELECTION_ELEMENT" and block.get("Page", 1) == page:
-            box = block["Geometry"]["BoundingBox"]
-            found.selections.append(
-                (
-                    block["SelectionStatus"],
-                    BoundingBox(box["Left"], box["Top"], box["Width"], box["Height"]),
-                )
-            )
-    return found
+    """The reference side, read with meddoc's own AnalyzeDocument parser (the one the AWS
+    host uses), in the same terms as the offline side."""
+    pages = parse_textract([response]).pages
+    return model_structure(pages[page - 1]) if page <= len(pages) else StructurePage()
 
 
 def requested_features(data: Path, name: str, response: dict[str, Any]) -> frozenset[str]:
@@ -84,35 +64,16 @@ def requested_features(data: Path, name: str, response: dict[str, Any]) -> froze
     )
 
 
-def _box(bbox: Any) -> BoundingBox:
-    return BoundingBox(bbox.x, bbox.y, bbox.width, bbox.height)
-
-
-def offline_structure(page: Page) -> StructurePage:
+def model_structure(page: Page) -> StructurePage:
+    """A page's fields, tables and checkbox marks as the scores take them: cells by
+    their words (checkbox marks are scored apart), checkbox fields left to the marks."""
     found = StructurePage()
     found.key_values = [(f.key.text, f.value.text) for f in page.fields if f.selection is None]
-    marks = {
-        f.key.words[-1]: "[X]" if f.selection is SelectionStatus.SELECTED else "[ ]"
-        for f in page.fields
-        if f.selection is not None and f.key.words
-    }
     for table in page.tables:
-        cells = [CellText(c.row, c.column, _cell_text(page, c, marks)) for c in table.cells]
+        cells = [CellText(c.row, c.column, c.text) for c in table.cells]
         found.tables.append((table.geometry.box, cells))
     found.selections = [(s.status.value, s.geometry.box) for s in page.selections]
     return found
-
-
-def _cell_text(page: Page, cell: Cell, marks: dict[WordRef, str]) -> str:
-    """The cell's words with each checkbox written after its label, as textractor
-    writes a cell holding checkboxes ("Yes [X] No [ ]")."""
-    if not any(ref in marks for ref in cell.words):
-        return cell.text
-    words = [page.lines[r.line].words[r.word].text for r in cell.words]
-    return " ".join(
-        f"{word} {marks[ref]}" if ref in marks else word
-        for word, ref in zip(words, cell.words, strict=True)
-    )
 
 
 @dataclass(slots=True)
@@ -135,7 +96,7 @@ def evaluate(engine: OcrEngine, reference: ReferencePage) -> PageScores:
     seconds = time.perf_counter() - started
     scored = scores(
         reference,
-        offline_structure(detection.pages[0]),
+        model_structure(detection.pages[0]),
         textract_structure(response, reference.number),
         requested_features(data, reference.name, response),
         seconds,
