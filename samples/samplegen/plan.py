@@ -59,7 +59,7 @@ COMMITTED = (
 
 def random_plan(count: int, seed: int, *, checkboxes: bool = False) -> list[Spec]:
     """`count` documents with kinds, languages, hands and looks drawn from the seed;
-    `checkboxes` gives intake forms checkbox groups (in the committed set only 01 and 12 have them)."""
+    `checkboxes` gives intake forms checkbox groups (committed: only 01 and 12 have them)."""
     specs = []
     digits = max(2, len(str(count)))
     for number in range(1, count + 1):
