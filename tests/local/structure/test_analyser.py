@@ -157,6 +157,31 @@ def test_given_checkboxes_then_ticked_ones_are_selected_and_labelled() -> None:
     assert len(page.selections) == 4
 
 
+def test_given_a_mark_on_the_next_row_between_a_box_and_its_word_then_labels_stay_right() -> None:
+    # As on sample 01: "Occasional"'s box (row 2) lies, in x, between "Yes"'s box and "Yes".
+    canvas = Canvas()
+    canvas.text("Smoker:", 150, 300)
+    canvas.checkbox(330, 300, ticked=True)
+    canvas.text("No", 370, 300)
+    canvas.checkbox(450, 300, ticked=False)
+    canvas.text("Yes", 520, 300)
+    canvas.text("Alcohol:", 150, 360)
+    canvas.checkbox(330, 360, ticked=False)
+    canvas.text("None", 370, 360)
+    canvas.checkbox(490, 360, ticked=True)
+    canvas.text("Daily", 530, 360)
+
+    page = analysed(canvas)
+
+    states = {f.key.text: f.selection for f in page.fields if f.selection is not None}
+    assert states == {
+        "No": SelectionStatus.SELECTED,
+        "Yes": SelectionStatus.NOT_SELECTED,
+        "None": SelectionStatus.NOT_SELECTED,
+        "Daily": SelectionStatus.SELECTED,
+    }
+
+
 def test_given_no_image_then_fields_and_tables_still_come_from_the_words() -> None:
     canvas = lab_page(ruled=False)
     canvas.text("MRN: 947267", 150, 300)

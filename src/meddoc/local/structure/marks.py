@@ -20,7 +20,9 @@ def checkbox_fields(
     boxes = [_edges(s, aspect) for s in selections]
     fields = []
     for selection, box in zip(selections, boxes, strict=True):
-        others = [b for b in boxes if b is not box]
+        # Only marks on the same row can end a label (one below may sit between a
+        # mark and its word in x).
+        others = [b for b in boxes if b is not box and b[1] < box[3] and box[1] < b[3]]
         label = _label(tokens, box, others, height)
         if not label:
             continue
