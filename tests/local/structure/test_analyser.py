@@ -180,6 +180,7 @@ def test_given_a_mark_on_the_next_row_between_a_box_and_its_word_then_labels_sta
         "None": SelectionStatus.NOT_SELECTED,
         "Daily": SelectionStatus.SELECTED,
     }
+    assert fields_of(page) == {}  # the options are no text value of "Smoker:"
 
 
 def test_given_no_image_then_fields_and_tables_still_come_from_the_words() -> None:

@@ -47,8 +47,16 @@ def analyse_page(page: Page, image: np.ndarray | None = None) -> None:
     page.tables = [
         _table(page, rows, number, table) for number, table in enumerate(found_tables, start=1)
     ]
-    fields = [_field(page, f) for f in found_fields]
-    fields += checkbox_fields(page, tokens, page.selections, height)
+    boxes = checkbox_fields(page, tokens, page.selections, height)
+    # "Smoker: [x] No [ ] Yes" is two checkbox fields (as Textract reads it), not also a
+    # text field whose value is the options' labels.
+    options = {ref for box in boxes for ref in box.key.words}
+    fields = [
+        _field(page, f)
+        for f in found_fields
+        if not f.value or not {t.ref for t in f.value} <= options
+    ]
+    fields += boxes
     page.fields = [_numbered(page, number, f) for number, f in enumerate(fields, start=1)]
     known = {i: (LayoutKind.SECTION_HEADER, 0) for i in headings}
     known.update({i: (LayoutKind.KEY_VALUE, 0) for f in found_fields for i in f.rows})
