@@ -54,6 +54,8 @@ PHI_SETS = $(addprefix tests/local/language/,phi_dev.txt phi_holdout.txt phi_fre
 bench: venv
 	mkdir -p bench-results
 	$(BIN)/python -m meddoc.bench.ocr --data $(DATA)/textract --workers 2 --json bench-results/ocr.json
+	$(BIN)/python -m meddoc.bench.structure --data $(DATA)/textract --workers 2 \
+		--json bench-results/structure.json
 	$(BIN)/python -m meddoc.bench.medical --shared $(DATA)/comprehend-medical --json bench-results/medical.json
 	$(BIN)/python -m meddoc.local.language --bench $(PHI_SETS) --languages tests/local/language/language_samples.tsv \
 		--json bench-results/phi.json

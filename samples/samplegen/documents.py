@@ -43,7 +43,7 @@ class Spec:
     look: str = degrade.SCAN
     fmt: str = "png"
     pages: int = 1
-    checkboxes: bool = False  # intake forms get checkbox groups (bench sets, not committed)
+    checkboxes: bool = False  # intake forms get checkbox groups (bench sets; committed 01, 12)
 
     @property
     def file_name(self) -> str:

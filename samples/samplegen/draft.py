@@ -27,7 +27,7 @@ class Draft:
     composer: Composer = field(default_factory=Composer)
     labels: Annotations = field(default_factory=Annotations)
     pages: int = 1
-    checkboxes: bool = False  # intake forms get checkbox groups (not the committed set)
+    checkboxes: bool = False  # intake forms get checkbox groups (bench sets; committed 01, 12)
     structure: Structure = field(init=False)
 
     def __post_init__(self) -> None:

@@ -42,7 +42,7 @@ def _spec(
 
 
 COMMITTED = (
-    _spec(1, "intake", "en", False, degrade.SCAN, "png"),
+    _spec(1, "intake", "en", False, degrade.SCAN, "png", checkboxes=True),
     _spec(2, "intake", "es", True, degrade.PHOTO, "jpg"),
     _spec(3, "prescription", "en", True, degrade.PHOTO, "jpg"),
     _spec(4, "prescription", "es", False, degrade.SCAN, "png"),
@@ -53,13 +53,13 @@ COMMITTED = (
     _spec(9, "intake", "en", True, degrade.SCAN, "png"),
     _spec(10, "prescription", "es", True, degrade.SCAN, "png"),
     _spec(11, "visit_note", "en", True, degrade.PHOTO, "jpg"),
-    _spec(12, "intake", "es", False, degrade.SKEWED, "tiff"),
+    _spec(12, "intake", "es", False, degrade.SKEWED, "tiff", checkboxes=True),
 )
 
 
 def random_plan(count: int, seed: int, *, checkboxes: bool = False) -> list[Spec]:
     """`count` documents with kinds, languages, hands and looks drawn from the seed;
-    `checkboxes` gives intake forms checkbox groups (the committed set has none)."""
+    `checkboxes` gives intake forms checkbox groups (committed: only 01 and 12 have them)."""
     specs = []
     digits = max(2, len(str(count)))
     for number in range(1, count + 1):

@@ -8,6 +8,10 @@ import { actionLabel, categoryLabel, formatDate, reviewLabel } from "./labels.js
 function describe(state, text) {
   if (!state) return "";
   if (state.status) return reviewLabel(state.status);
+  if (typeof state.target === "string") {
+    // A field or cell (FIELD / CELL): the value is masked by the server like the page.
+    return `${state.label || state.target}: “${state.value ?? ""}”`;
+  }
   if (typeof state.begin === "number") {
     const words = text.slice(state.begin, state.end) || state.text || "";
     const concept = (state.concepts || [])[0];

@@ -5,7 +5,7 @@
 import { arrow, h } from "./dom.js";
 import { EXPORT_FORMATS } from "./downloads.js";
 import { formatScore } from "./labels.js";
-import { reviewChip, statusChip } from "./list-rows.js";
+import { reviewChip, statusChip, typeChip } from "./list-rows.js";
 
 function facts(record) {
   const summary = record.summary;
@@ -127,6 +127,7 @@ export function documentHead(view, neighbours, on, may) {
       h("h1", { id: "page-title", class: "doc-title" }, record.name),
       statusChip(record),
       reviewChip(record.review),
+      typeChip(record.summary),
       nav,
     ),
     h("p", { class: "muted doc-facts" }, facts(record)),

@@ -1,6 +1,7 @@
 // One document for review: page image with word boxes, the text with entities, the
-// entity table, review actions and history. PHI is masked unless revealed on purpose,
-// and a revealed view is dropped (re-masked) when the reviewer leaves it.
+// fields and tables, the entity table, review actions and history. PHI is masked unless
+// revealed on purpose, and a revealed view is dropped (re-masked) when the reviewer
+// leaves it.
 
 import { AuditPanel } from "./audit.js";
 import { documentHead } from "./document-head.js";
@@ -9,9 +10,16 @@ import { fill, h } from "./dom.js";
 import { EntityTable } from "./entity-table.js";
 import { categoryClass, categoryLabel } from "./labels.js";
 import { announce, notifyError } from "./notices.js";
-import { analysedText, documentWords, entitiesAtWord, entityWords } from "./offsets.js";
+import {
+  analysedText,
+  documentWords,
+  entitiesAtWord,
+  entityWords,
+  structureWords,
+} from "./offsets.js";
 import { PageViewer } from "./page-viewer.js";
 import { ReviewActions } from "./review-actions.js";
+import { StructurePanel } from "./structure-panel.js";
 import { TextPane } from "./text-pane.js";
 
 const POLL_MS = 2500;
@@ -44,6 +52,15 @@ export class DocumentView {
       onSelect: (id) => this.selectEntity(id),
       onEdit: (entity) => this.actions.correct(entity),
       onRemove: (entity) => this.actions.remove(entity),
+    });
+    this.structure = new StructurePanel({
+      select: ({ key, page, words }) =>
+        this.mark({
+          entityId: null,
+          structureKey: key,
+          words: structureWords(this.words, page, words),
+        }),
+      correct: (request) => this.actions.correctStructure(request),
     });
     this.audit = new AuditPanel({ onNote: (text) => this.actions.addNote(text) });
     this.actions = new ReviewActions({
@@ -151,6 +168,7 @@ export class DocumentView {
     this.audit.render(view.audit, view.document ? analysedText(view.document) : "");
     if (record.status === "DONE" && view.document) {
       this.textPane.render(view.document, this.reviewedEntities(), this.words);
+      this.structure.render(view);
       this.showPage(Math.min(this.pageNumber, view.pages.length || 1));
       this.restoreSelection();
     }
@@ -208,7 +226,14 @@ export class DocumentView {
       "div",
       { class: "review-layout" },
       h("div", { class: "review-image" }, this.viewer.element),
-      h("div", { class: "review-data" }, textPanel, this.table.element, ...lower),
+      h(
+        "div",
+        { class: "review-data" },
+        textPanel,
+        this.structure.element,
+        this.table.element,
+        ...lower,
+      ),
     );
   }
 
@@ -297,6 +322,7 @@ export class DocumentView {
     this.viewer.highlight(selection.words);
     this.textPane.highlight(selection.entityId, selection.words);
     this.table.highlight(selection.entityId);
+    this.structure.highlight(selection.structureKey || null);
   }
 
   restoreSelection() {

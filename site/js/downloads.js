@@ -1,14 +1,15 @@
-// Exports (JSON, CSV, FHIR) fetched with the bearer token and saved through blob: URLs.
+// Exports (JSON, CSV of entities or of fields, FHIR) fetched with the bearer token and saved through blob: URLs.
 
 import { h } from "./dom.js";
 
 export const EXPORT_FORMATS = [
   ["json", "JSON"],
   ["csv", "CSV"],
+  ["fields_csv", "Fields CSV"],
   ["fhir", "FHIR"],
 ];
 
-const EXTENSIONS = { json: "json", csv: "csv", fhir: "fhir.json" };
+const EXTENSIONS = { json: "json", csv: "csv", fields_csv: "fields.csv", fhir: "fhir.json" };
 
 function save(blob, filename) {
   const url = URL.createObjectURL(blob);

@@ -72,6 +72,31 @@ export function meaningTraits(entity) {
   return (entity.traits || []).map((t) => t.name).filter((name) => name in MEANING_TRAITS);
 }
 
+/** The kinds of document (Summary.document_type), in the order lists offer them. */
+export const DOCUMENT_TYPES = [
+  ["INTAKE_FORM", "Intake form"],
+  ["PRESCRIPTION", "Prescription"],
+  ["LAB_REPORT", "Lab report"],
+  ["VISIT_NOTE", "Visit note"],
+  ["DISCHARGE_SUMMARY", "Discharge summary"],
+  ["INSURANCE_CARD", "Insurance card"],
+  ["CONSENT", "Consent / release"],
+  ["OTHER", "Other"],
+];
+
+const DOCUMENT_TYPE_LABELS = new Map(DOCUMENT_TYPES);
+
+export function documentTypeLabel(type) {
+  return DOCUMENT_TYPE_LABELS.get(type) || typeLabel(type);
+}
+
+const SELECTION_LABELS = { SELECTED: "ticked", NOT_SELECTED: "not ticked" };
+
+/** A checkbox's state in words ("" for a field that is no checkbox). */
+export function selectionLabel(status) {
+  return SELECTION_LABELS[status] || "";
+}
+
 export const STATUSES = ["RECEIVED", "PROCESSING", "DONE", "FAILED"];
 export const REVIEW_STATUSES = ["UNREVIEWED", "APPROVED", "FLAGGED"];
 export const CODE_SYSTEMS = ["ICD-10-CM", "RxNorm", "SNOMED CT"];
@@ -114,6 +139,8 @@ const ACTION_LABELS = {
   CORRECT: "Corrected an entity",
   ADD: "Added an entity",
   REMOVE: "Removed an entity",
+  FIELD: "Corrected a field",
+  CELL: "Corrected a table cell",
   REVEAL_PHI: "Revealed PHI",
   EXPORT: "Exported",
   EXPORT_PHI: "Exported with PHI",

@@ -2,9 +2,19 @@
 // forward and bookmarks keep a search.
 
 import { field, h, select } from "./dom.js";
-import { CATEGORIES, REVIEW_STATUSES, reviewLabel, STATUSES } from "./labels.js";
+import { CATEGORIES, DOCUMENT_TYPES, REVIEW_STATUSES, reviewLabel, STATUSES } from "./labels.js";
 
-export const FILTER_NAMES = ["q", "status", "review", "entity", "category", "code", "from", "to"];
+export const FILTER_NAMES = [
+  "q",
+  "status",
+  "review",
+  "type",
+  "entity",
+  "category",
+  "code",
+  "from",
+  "to",
+];
 
 export function filtersFromParams(params) {
   const filters = {};
@@ -30,6 +40,7 @@ export function readFilters(filters) {
     q: filters.q,
     status: filters.status,
     review: filters.review,
+    document_type: filters.type,
     entity: filters.entity,
     category: filters.entity ? filters.category : "",
     code: filters.code,
@@ -58,6 +69,11 @@ export function filterForm(filters, onChange) {
     { id: "f-review", name: "review" },
     [["", "Any review"], ...REVIEW_STATUSES.map((s) => [s, reviewLabel(s)])],
     filters.review,
+  );
+  const type = select(
+    { id: "f-type", name: "type" },
+    [["", "Any type"], ...DOCUMENT_TYPES],
+    filters.type,
   );
   const entity = h("input", {
     id: "f-entity",
@@ -95,6 +111,7 @@ export function filterForm(filters, onChange) {
       { class: "filter-grid" },
       field("Status", status),
       field("Review", review),
+      field("Document type", type),
       field("Entity", entity),
       field("Entity category", category),
       field("ICD-10 / RxNorm code", code),
@@ -112,7 +129,7 @@ export function filterForm(filters, onChange) {
     event.preventDefault();
     onChange(Object.fromEntries(FILTER_NAMES.map((name) => [name, ""])));
   });
-  for (const control of [status, review, category, from, to]) {
+  for (const control of [status, review, type, category, from, to]) {
     control.addEventListener("change", () => onChange(current()));
   }
   return form;

@@ -1,14 +1,25 @@
-// Rows and chips of the document list: status and review chips, counts from the
-// record's summary, the failure reason, and the quick filters by status.
+// Rows and chips of the document list: status, review and document type chips, counts
+// from the record's summary, the failure reason, and the quick filters by status.
 
 import { h } from "./dom.js";
 import { filtersToHash } from "./list-filters.js";
-import { formatDate, reviewLabel, STATUSES } from "./labels.js";
+import { documentTypeLabel, formatDate, reviewLabel, STATUSES } from "./labels.js";
 
 export const PENDING = new Set(["RECEIVED", "PROCESSING"]);
 
 export function statusChip(record) {
   return h("span", { class: ["chip", `chip-${record.status.toLowerCase()}`] }, record.status);
+}
+
+/** The kind of document (Summary.document_type); nothing until it is known. */
+export function typeChip(summary) {
+  const type = summary?.document_type;
+  if (!type) return "";
+  return h(
+    "span",
+    { class: "chip chip-type", dataset: { type }, title: "Document type" },
+    documentTypeLabel(type),
+  );
 }
 
 export function reviewChip(review) {
@@ -79,6 +90,8 @@ export function documentRow(record, selected, onToggle) {
       h("a", { href: `#/documents/${record.id}`, class: "doc-link" }, record.name),
       " ",
       language,
+      " ",
+      typeChip(record.summary),
       failure,
     ),
     h("td", {}, statusChip(record)),

@@ -8,12 +8,14 @@ export const MASK = "\u2588";
 export function documentWords(document) {
   const words = [];
   for (const page of document?.pages || []) {
-    for (const line of page.lines || []) {
-      for (const word of line.words || []) {
+    for (const [lineNumber, line] of (page.lines || []).entries()) {
+      for (const [wordNumber, word] of (line.words || []).entries()) {
         const begin = typeof word.begin === "number" ? word.begin : null;
         words.push({
           index: words.length,
           page: page.number,
+          line: lineNumber,
+          word: wordNumber,
           text: word.text,
           begin,
           end: begin === null ? null : begin + word.text.length,
@@ -111,4 +113,12 @@ export function pieces(length, spans) {
   const result = [];
   for (let i = 0; i + 1 < sorted.length; i += 1) result.push([sorted[i], sorted[i + 1]]);
   return result;
+}
+
+/** The numbers (documentWords) of a field's or cell's words: {line, word} on a page. */
+export function structureWords(words, page, refs) {
+  const wanted = new Set((refs || []).map((ref) => `${ref.line}:${ref.word}`));
+  return words
+    .filter((w) => w.page === page && wanted.has(`${w.line}:${w.word}`))
+    .map((w) => w.index);
 }

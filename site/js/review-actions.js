@@ -1,10 +1,11 @@
-// What a reviewer does to a document: approve / flag, notes, entity corrections,
-// exports, reprocessing and deletion. Each one calls the API, says what happened, and
-// asks the document view to refresh.
+// What a reviewer does to a document: approve / flag, notes, corrections (entities,
+// fields, table cells), exports, reprocessing and deletion. Each one calls the API,
+// says what happened, and asks the document view to refresh.
 
 import { confirmAction } from "./dialogs.js";
 import { exportDocuments } from "./downloads.js";
 import { editEntity } from "./entity-form.js";
+import { editValue } from "./structure-form.js";
 import { categoryLabel, reviewLabel } from "./labels.js";
 import { announce, notify, notifyError } from "./notices.js";
 import { analysedText } from "./offsets.js";
@@ -83,6 +84,15 @@ export class ReviewActions {
     if (!ok) return;
     const request = { kind: "REMOVE", entity_id: entity.id, note: "" };
     await this.send(request, `Removed “${entity.text}”`);
+  }
+
+  /** Correct a form field's value or a table cell's text (kind FIELD or CELL). */
+  async correctStructure({ kind, target, title, what, current }) {
+    const canReveal = this.app.may("reveal_phi");
+    const answer = await editValue({ title, what, current, canReveal });
+    if (!answer) return;
+    const request = { kind, target, value: answer.value, note: answer.note };
+    await this.send(request, `Corrected ${what}: “${answer.value}”`);
   }
 
   async send(request, message) {

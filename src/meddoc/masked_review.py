@@ -1,5 +1,6 @@
-"""What reviewers did, as the masked view shows it: reviewed entities, corrections and
-audit events with the document's PHI (meddoc.privacy) masked in every text they quote."""
+"""What reviewers did, as the masked view shows it: reviewed entities, fields and cells,
+corrections and audit events with the document's PHI (meddoc.privacy) masked in every
+text they quote."""
 
 from __future__ import annotations
 
@@ -22,8 +23,10 @@ from meddoc.privacy import (
     document_phi,
     mask_document,
     mask_text,
+    masked_value,
     redact,
 )
+from meddoc.review import STRUCTURE_KINDS
 
 Review = tuple[
     DocumentRecord, Document | None, list[MedicalEntity], list[Correction], list[AuditEvent]
@@ -118,6 +121,9 @@ def mask_corrections(
     """Copies of the corrections as the masked view shows them (without a processed
     document to tell PHI apart, every entity text is blocked out)."""
     shown = copy.deepcopy(corrections)
+    for correction in shown:
+        if correction.kind in STRUCTURE_KINDS:
+            correction.value = masked_value(correction.target, correction.value, masked, phi)
     entities = [c.entity for c in shown if c.entity is not None]
     if masked is None or phi is None:
         for entity in entities:
@@ -143,9 +149,19 @@ def mask_audit(
     attribute's text) has the document's PHI words masked. Without a processed
     document (failed, or being reprocessed) every quoted text is blocked out."""
     shown = copy.deepcopy(events)
+    structure = {kind.value for kind in STRUCTURE_KINDS}
     for event in shown:
+        values = [
+            masked_value(str(state["target"]), str(state["value"]), masked, phi)
+            if event.action in structure and "target" in state and "value" in state
+            else None
+            for state in (event.before or {}, event.after or {})
+        ]
         event.before = _masked_dict(event.before, masked, phi)
         event.after = _masked_dict(event.after, masked, phi)
+        for state, value in zip((event.before, event.after), values, strict=True):
+            if state is not None and value is not None:
+                state["value"] = value
         if phi is not None:
             event.note = redact(event.note, phi.phrases)
     return shown

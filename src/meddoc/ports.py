@@ -142,6 +142,7 @@ class DocumentQuery:
     entity: str = ""  # entity text, as found (case-insensitive)
     code: str = ""  # ICD-10-CM or RxNorm code
     category: str = ""  # of the entity or code searched
+    document_type: str = ""  # a DocumentType value (Summary.document_type)
     limit: int = 25
     cursor: str | None = None  # opaque, from the previous page
 

@@ -5,10 +5,8 @@ count, the exports, the page-image redaction and the search index all read it.""
 from __future__ import annotations
 
 import bisect
-import copy
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import Any
 
 from meddoc.model import (
     BoundingBox,
@@ -17,7 +15,9 @@ from meddoc.model import (
     Document,
     Line,
     MedicalEntity,
+    Page,
     Span,
+    WordRef,
 )
 from meddoc.phi_matching import (
     FREE_TEXT_MIN,
@@ -30,7 +30,7 @@ from meddoc.phi_matching import (
     transfer,
     word_bounds,
 )
-from meddoc.review import reviewed_entities
+from meddoc.review import copy_document, reviewed_entities, structure_targets
 
 MASK = "\u2588"  # █
 ORIGINAL = "original"
@@ -203,10 +203,11 @@ def _merged(ranges: list[tuple[Range, str]]) -> tuple[PhiSpan, ...]:
 
 def mask_document(document: Document, phi: DocumentPhi | None = None) -> Document:
     """A copy of the document with every PHI word blocked out, in both texts, the
-    lines and words of the pages, and every span (entities, attributes, key phrases,
-    PII) that touches PHI; offsets and boxes stay where they were."""
+    lines and words of the pages, the form fields, table cells and titles, section
+    titles, and every span (entities, attributes, key phrases, PII) that touches PHI;
+    offsets and boxes stay where they were."""
     phi = phi or document_phi(document)
-    masked = _copy(document)
+    masked = copy_document(document)
     original = _Stretches(phi.original)
     masked.text = mask_text(document.text, original.ranges)
     if masked.translation is not None:
@@ -223,18 +224,62 @@ def mask_document(document: Document, phi: DocumentPhi | None = None) -> Documen
         for span in _spans_in(masked, source):
             if stretches.touching(span.begin, span.end):
                 span.text = _quoted(text, span)
+    _mask_structure(document, masked, phi)
     return masked
 
 
-def _copy(document: Document) -> Document:
-    # Geometry is immutable: the copy shares it (copying every word's box and polygon
-    # would be most of the work).
-    shared: dict[int, Any] = {}
-    for page in document.pages:
-        for line in page.lines:
-            shared[id(line.geometry)] = line.geometry
-            shared.update((id(word.geometry), word.geometry) for word in line.words)
-    return copy.deepcopy(document, shared)
+def _mask_structure(document: Document, masked: Document, phi: DocumentPhi) -> None:
+    """Fields, cells and titles as the masked page shows their words: the masked words
+    of a part are masked in its text, and so is any PHI string found in it (a part
+    read apart from the lines); a part whose masked word is not in its text is blocked
+    out whole."""
+    for page, shown in zip(document.pages, masked.pages, strict=True):
+        for field in shown.fields:
+            for part in (field.key, field.value):
+                part.text = _masked_part(part.text, part.words, page, shown, phi)
+        for table in shown.tables:
+            table.title = redact(table.title, phi.phrases)
+            for cell in table.cells:
+                cell.text = _masked_part(cell.text, cell.words, page, shown, phi)
+    if masked.structure is not None:
+        for section in masked.structure.sections:
+            section.title = redact(section.title, phi.phrases)
+
+
+def _masked_part(
+    text: str, words: list[WordRef], page: Page, shown: Page, phi: DocumentPhi
+) -> str:
+    masked = redact(text, phi.phrases)
+    cursor = 0
+    for ref in words:
+        try:
+            word = page.lines[ref.line].words[ref.word].text
+            masked_word = shown.lines[ref.line].words[ref.word].text
+        except IndexError:
+            continue
+        at = text.find(word, cursor) if word else -1
+        at = at if at >= 0 or not word else text.find(word)
+        if MASK in masked_word:
+            if at < 0:
+                return mask_text(text, [(0, len(text))])
+            masked = mask_text(masked, [(at, at + len(word))])
+        cursor = at + len(word) if at >= 0 else cursor
+    return masked
+
+
+def masked_value(target: str, value: str, masked: Document | None, phi: DocumentPhi | None) -> str:
+    """A reviewer's value for a field or cell (FIELD/CELL correction) as the masked view
+    shows it: blocked out whole where the part it replaces holds PHI (a corrected name
+    is PHI too), or without a processed document to tell; else with the document's PHI
+    strings masked."""
+    if masked is None or phi is None:
+        return mask_text(value, [(0, len(value))])
+    fields, cells = structure_targets(masked)
+    replaced = fields[target].value.text if target in fields else ""
+    replaced = cells[target].text if target in cells else replaced
+    if MASK in replaced:
+        return mask_text(value, [(0, len(value))])
+    return redact(value, phi.phrases)
 
 
 def _mask_line(line: Line, phi: _Stretches) -> None:

@@ -1,18 +1,32 @@
-"""The reviewed view of a document: the machine's medical entities with reviewers'
-corrections applied in order (the machine result itself is never changed), and the
-checks a correction must pass to apply."""
+"""The reviewed view of a document: the machine's medical entities, form fields and table
+cells with reviewers' corrections applied in order (the machine result itself is never
+changed), and the checks a correction must pass to apply."""
 
 from __future__ import annotations
 
 import copy
+import re
+from collections.abc import Iterable
 from typing import Any
 
 from meddoc import serialization
 from meddoc.errors import InvalidRequest
-from meddoc.model import Correction, CorrectionKind, Document, MedicalAnalysis, MedicalEntity
+from meddoc.model import (
+    Cell,
+    Correction,
+    CorrectionKind,
+    Document,
+    Field,
+    MedicalAnalysis,
+    MedicalEntity,
+    Table,
+)
 
 # Entities reviewers add get ids from here up, apart from the engine's own.
 ADDED_IDS_FROM = 100_000
+STRUCTURE_KINDS = (CorrectionKind.FIELD, CorrectionKind.CELL)
+# A cell's target: "<table id>/r<row>c<column>", e.g. "p1.t1/r2c3".
+_CELL_TARGET = re.compile(r"^(?P<table>p\d+\.t\d+)/r(?P<row>\d+)c(?P<column>\d+)$")
 
 
 def reviewed_entities(
@@ -36,13 +50,89 @@ def reviewed_entities(
     return sorted(current.values(), key=lambda e: (e.begin, e.end, e.id))
 
 
+def copy_document(document: Document) -> Document:
+    """A deep copy of the document that shares its words' and lines' geometry (immutable:
+    copying every box and polygon would be most of the work)."""
+    shared: dict[int, Any] = {}
+    for page in document.pages:
+        for line in page.lines:
+            shared[id(line.geometry)] = line.geometry
+            shared.update((id(word.geometry), word.geometry) for word in line.words)
+    return copy.deepcopy(document, shared)
+
+
 def reviewed_document(document: Document, corrections: list[Correction]) -> Document:
-    """A copy of the document whose medical entities are the reviewed ones."""
-    reviewed = copy.deepcopy(document)
+    """A copy of the document whose medical entities, field values and cell texts are
+    the reviewed ones."""
+    reviewed = reviewed_structure(document, corrections)
     medical = reviewed.medical or MedicalAnalysis()
     medical.entities = reviewed_entities(medical.entities, corrections)
     reviewed.medical = medical
     return reviewed
+
+
+def reviewed_structure(document: Document, corrections: Iterable[Correction]) -> Document:
+    """A copy of the document whose pages' form field values and table cell texts have
+    the reviewers' FIELD and CELL corrections applied, in order (the last one wins). A
+    corrected part keeps its words, so it is still shown where it was read; a correction
+    whose target is gone (the document was processed again) is left out."""
+    reviewed = copy_document(document)
+    fields, cells = structure_targets(reviewed)
+    for correction in corrections:
+        if correction.kind == CorrectionKind.FIELD and correction.target in fields:
+            fields[correction.target].value.text = correction.value
+        elif correction.kind == CorrectionKind.CELL and correction.target in cells:
+            cells[correction.target].text = correction.value
+    return reviewed
+
+
+def structure_targets(document: Document) -> tuple[dict[str, Field], dict[str, Cell]]:
+    """The document's fields by id, and its table cells by target ("p1.t1/r2c3")."""
+    fields = {f.id: f for page in document.pages for f in page.fields}
+    cells = {
+        cell_target(table, cell): cell
+        for page in document.pages
+        for table in page.tables
+        for cell in table.cells
+    }
+    return fields, cells
+
+
+def cell_target(table: Table, cell: Cell) -> str:
+    return f"{table.id}/r{cell.row}c{cell.column}"
+
+
+def corrected_targets(corrections: Iterable[Correction]) -> set[str]:
+    """The fields and cells reviewers corrected."""
+    return {c.target for c in corrections if c.kind in STRUCTURE_KINDS}
+
+
+def check_structure_correction(
+    kind: CorrectionKind, target: str, document: Document, corrections: list[Correction]
+) -> dict[str, Any]:
+    """The field's or cell's state before the correction ({target, label, value}, the
+    value as reviewed so far); InvalidRequest when the target is not in the document."""
+    reviewed = reviewed_structure(document, corrections)
+    fields, cells = structure_targets(reviewed)
+    if kind == CorrectionKind.FIELD:
+        if target not in fields:
+            raise InvalidRequest("the document has no such field")
+        field = fields[target]
+        return {"target": target, "label": field.key.text, "value": field.value.text}
+    match = _CELL_TARGET.match(target)
+    cell = cells.get(target) if match else None
+    if match is None or cell is None:
+        raise InvalidRequest("the document has no such table cell")
+    table = next(t for p in reviewed.pages for t in p.tables if t.id == match["table"])
+    return {"target": target, "label": _column_label(table, cell), "value": cell.text}
+
+
+def _column_label(table: Table, cell: Cell) -> str:
+    """The header text above a cell's column, where the table has a header row."""
+    if cell.header or not table.header_rows:
+        return ""
+    header = table.cell(1, cell.column)
+    return header.text if header is not None else ""
 
 
 def reviewed_view(document: Document, corrections: list[Correction]) -> list[MedicalEntity]:

@@ -381,7 +381,7 @@ def test_fhir_export_is_a_valid_r4_bundle(host: Host) -> None:
 def test_statements_export_is_a_csv_of_what_the_note_says_without_phi_unless_asked(
     host: Host,
 ) -> None:
-    path = f"/api/documents/{host.seeded.note_id}/export?format=statements"
+    path = f"/api/documents/{host.seeded.note_id}/export?format=statements_csv"
     reply = host.request("GET", path)
     assert reply.status == 200
     assert reply.headers["content-type"].startswith("text/csv")

@@ -18,6 +18,7 @@ from tests.aws.test_review_store import (
     Stores,
     all_ids,
     dynamo_stores,
+    every_page,
     fill,
     sqlite_stores,
 )
@@ -63,6 +64,12 @@ SHARED_QUERIES = [
     DocumentQuery(entity="metformin", until=START + timedelta(days=60), limit=2),
     DocumentQuery(entity="nothing like it"),
     DocumentQuery(code="Z99", review=ReviewStatus.APPROVED),
+    DocumentQuery(document_type="LAB_REPORT", limit=2),
+    DocumentQuery(document_type="INTAKE_FORM", review=ReviewStatus.APPROVED),
+    DocumentQuery(document_type="INTAKE_FORM", since=START + timedelta(days=30), limit=3),
+    DocumentQuery(document_type="LAB_REPORT", entity="diabetes", limit=1),
+    DocumentQuery(document_type="LAB_REPORT", status=Status.FAILED),
+    DocumentQuery(document_type="CONSENT"),
 ]
 
 
@@ -75,6 +82,20 @@ def test_dynamodb_search_pages_like_the_sqlite_store(
     found = all_ids(dynamo.reviews, query)
     assert found == expected
     assert len(set(found)) == len(found)
+
+
+def test_a_type_filter_finds_exactly_the_documents_of_that_type(
+    both: tuple[Stores, Stores],
+) -> None:
+    dynamo, sqlite = both
+    everything = [
+        r for p in every_page(sqlite.reviews, DocumentQuery(limit=100)) for r in p.records
+    ]
+    labs = [r.id for r in everything if r.summary and r.summary.document_type == "LAB_REPORT"]
+    assert len(labs) >= 4
+
+    for stores in (dynamo, sqlite):
+        assert all_ids(stores.reviews, DocumentQuery(document_type="LAB_REPORT", limit=3)) == labs
 
 
 def test_counts_match_the_sqlite_store(both: tuple[Stores, Stores]) -> None:

@@ -29,6 +29,7 @@ from meddoc.model import (
     ObjectRef,
     ReviewStatus,
     Status,
+    Summary,
 )
 from meddoc.ports import DocumentQuery, DocumentStore, IndexTerm, RecordPage, ReviewStore
 from tests.aws.cloud import REGION, TABLE, UPLOADS
@@ -36,6 +37,7 @@ from tests.aws.cloud import REGION, TABLE, UPLOADS
 START = datetime(2026, 3, 30, 22, 0, tzinfo=UTC)
 LATER = datetime(2026, 12, 1, tzinfo=UTC)
 STATUSES = [Status.DONE, Status.DONE, Status.FAILED, Status.PROCESSING, Status.RECEIVED]
+DOCUMENT_TYPES = ["LAB_REPORT", "INTAKE_FORM", ""]  # of the DONE records ("": not typed)
 REVIEWS = [ReviewStatus.UNREVIEWED, ReviewStatus.APPROVED, ReviewStatus.FLAGGED]
 DIABETES = IndexTerm("entity", "diabetes", "MEDICAL_CONDITION")
 CHEST_PAIN = IndexTerm("entity", "chest pain", "MEDICAL_CONDITION")
@@ -83,7 +85,7 @@ def terms_of(number: int) -> list[IndexTerm]:
 
 def fill(stores: Stores, count: int = 36) -> list[str]:
     """`count` documents about every 9 days from START (three share one instant), with
-    statuses, reviews and terms that vary with their number."""
+    statuses, reviews, document types and terms that vary with their number."""
     ids = []
     for number in range(count):
         created = START + timedelta(days=9 * (number // 3) * (number % 3 != 2), hours=number)
@@ -100,6 +102,8 @@ def fill(stores: Stores, count: int = 36) -> list[str]:
             status=STATUSES[number % len(STATUSES)],
         )
         record.review.status = REVIEWS[number % len(REVIEWS)]
+        if record.status == Status.DONE:
+            record.summary = Summary(document_type=DOCUMENT_TYPES[number % len(DOCUMENT_TYPES)])
         assert stores.documents.create(record)
         stores.documents.index(record.id, terms_of(number), f"note {number}")
         ids.append(record.id)

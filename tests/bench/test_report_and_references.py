@@ -74,6 +74,19 @@ def test_given_benchmark_reports_then_the_summary_reads_each(tmp_path: Path) -> 
     assert figures["engine start-up, seconds (warm cache)"].met is True
 
 
+def test_given_a_structure_report_then_the_summary_holds_its_goals(tmp_path: Path) -> None:
+    totals = {"key_value_f1": 0.41, "table_cell_f1": 0.86, "checkbox_accuracy": 0.97}
+    report = {"totals": totals, "cost": {"added_time": 0.04}}
+    (tmp_path / "structure.json").write_text(json.dumps(report))
+
+    figures = {f.name: f for f in summarize(tmp_path)}
+
+    assert figures["key-value F1 vs Textract"].met is False
+    assert figures["table cell F1 vs Textract"].met is True
+    assert figures["checkbox accuracy vs Textract"].met is True
+    assert figures["time added by the structure step"].met is True
+
+
 def test_given_a_generated_documents_report_then_issue_11s_goals_are_judged(
     tmp_path: Path,
 ) -> None:

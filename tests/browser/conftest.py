@@ -10,6 +10,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -67,11 +68,11 @@ def processed_data(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return data_dir
 
 
-@pytest.fixture(scope="session")
-def server(processed_data: Path) -> Iterator[Server]:
-    """`meddoc serve` on a free port: its printed URL and access token."""
+@contextmanager
+def serving(data_dir: Path) -> Iterator[Server]:
+    """`meddoc serve` on a free port over `data_dir`: its printed URL and access token."""
     process = subprocess.Popen(
-        [*MEDDOC, "serve", "--data-dir", str(processed_data), "--port", "0", "--workers", "1"],
+        [*MEDDOC, "serve", "--data-dir", str(data_dir), "--port", "0", "--workers", "1"],
         env=_environment(),
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
@@ -92,13 +93,20 @@ def server(processed_data: Path) -> Iterator[Server]:
         process.kill()
         raise AssertionError(f"meddoc serve did not start: {process.stderr.read()[-2000:]}")
     try:
-        yield Server(url, token, processed_data)
+        yield Server(url, token, data_dir)
     finally:
         process.terminate()
         try:
             process.wait(timeout=20)
         except subprocess.TimeoutExpired:
             process.kill()
+
+
+@pytest.fixture(scope="session")
+def server(processed_data: Path) -> Iterator[Server]:
+    """`meddoc serve` over the processed samples."""
+    with serving(processed_data) as running:
+        yield running
 
 
 @pytest.fixture(scope="session")
@@ -144,9 +152,12 @@ def console() -> Console:
     return Console()
 
 
-@pytest.fixture
-def page(browser: Any, server: Server, console: Console) -> Iterator[Any]:
-    context = browser.new_context(viewport=VIEWPORT, accept_downloads=True)
+@contextmanager
+def browser_tab(
+    browser: Any, console: Console, viewport: dict[str, int] = VIEWPORT
+) -> Iterator[Any]:
+    """A fresh browser context and tab that report console errors to `console`."""
+    context = browser.new_context(viewport=viewport, accept_downloads=True)
     context.set_default_timeout(15_000)
     context.add_init_script(CSP_LISTENER)
     tab = context.new_page()
@@ -155,6 +166,12 @@ def page(browser: Any, server: Server, console: Console) -> Iterator[Any]:
     yield tab
     context.close()
     assert console.problems == [], "console errors or CSP violations on the page"
+
+
+@pytest.fixture
+def page(browser: Any, server: Server, console: Console) -> Iterator[Any]:
+    with browser_tab(browser, console) as tab:
+        yield tab
 
 
 def sign_in(page: Any, server: Server) -> None:

@@ -110,7 +110,7 @@ def test_given_two_selected_documents_when_exported_as_csv_then_both_are_in_the_
         page.get_by_label(f"Select {name}").check()
     assert page.get_by_text("2 selected").is_visible()
     with page.expect_download() as download:
-        page.get_by_role("button", name="CSV").click()
+        page.get_by_role("button", name="CSV", exact=True).click()
     rows = list(csv.DictReader(io.StringIO(download.value.path().read_text(encoding="utf-8"))))
     assert {row["file_name"] for row in rows} == set(chosen)
     assert {row["origin"] for row in rows} >= {"machine"}

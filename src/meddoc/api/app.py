@@ -47,12 +47,14 @@ from meddoc.model import (
     Concept,
     Correction,
     DocumentRecord,
+    DocumentType,
     MedicalEntity,
     ReviewStatus,
     Status,
     Trait,
 )
 from meddoc.ports import DocumentQuery
+from meddoc.review import STRUCTURE_KINDS
 
 MAX_PAGE_SIZE = 100
 FORM_TYPES = ("multipart/", "application/x-www-form-urlencoded")
@@ -148,6 +150,7 @@ def _document_routes(app: APIGatewayHttpResolver, service: ReviewService) -> Non
         entity: Annotated[str, Query(max_length=200)] = "",
         code: Annotated[str, Query(max_length=20)] = "",
         category: Annotated[str, Query(max_length=40)] = "",
+        document_type: Annotated[DocumentType | None, Query()] = None,
         limit: Annotated[int, Query(ge=1, le=MAX_PAGE_SIZE)] = 25,
         cursor: Annotated[str | None, Query(max_length=500)] = None,
     ) -> DocumentList:
@@ -161,6 +164,7 @@ def _document_routes(app: APIGatewayHttpResolver, service: ReviewService) -> Non
                 entity=entity,
                 code=code,
                 category=category,
+                document_type=document_type.value if document_type else "",
                 limit=limit,
                 cursor=cursor,
             )
@@ -208,6 +212,10 @@ def _review_routes(app: APIGatewayHttpResolver, service: ReviewService) -> None:
 
     @app.post("/api/documents/<document_id>/corrections", responses=NO_ROLE)
     def correct(document_id: str, request: CorrectionRequest) -> Correction:
+        if request.kind in STRUCTURE_KINDS:
+            return service.correct_structure(
+                document_id, _actor(app), request.kind, request.target, request.value, request.note
+            )
         return service.correct(
             document_id,
             _actor(app),
@@ -232,7 +240,9 @@ def _export_and_upload_routes(app: APIGatewayHttpResolver, service: ReviewServic
     @app.get("/api/documents/<document_id>/export", responses=ADMIN_ONLY)
     def export_one(
         document_id: str,
-        format: Annotated[str, Query(pattern="^(json|csv|statements|fhir)$")] = "json",
+        format: Annotated[
+            str, Query(pattern="^(json|csv|fields_csv|statements_csv|fhir)$")
+        ] = "json",
         include_phi: Annotated[bool, Query()] = False,
         include_patient: Annotated[bool, Query()] = False,
     ) -> Response[str]:

@@ -1,5 +1,6 @@
-"""Exports through the API: JSON, CSV or a FHIR R4 Bundle of one or many documents,
-each export recorded in the documents' audit trails (with whether PHI went out)."""
+"""Exports through the API: JSON, CSV (entities, or form fields) or a FHIR R4 Bundle of
+one or many documents, each export recorded in the documents' audit trails (with whether
+PHI went out)."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from meddoc.api.views import ExportRequest
 from meddoc.errors import InvalidRequest
 from meddoc.exports.csv_export import export_csv
 from meddoc.exports.fhir import export_fhir
+from meddoc.exports.fields_csv import export_fields_csv
 from meddoc.exports.json_export import ExportItem, export_json
 from meddoc.exports.statements_csv import export_statements_csv
 
@@ -20,8 +22,9 @@ MAX_DOCUMENTS = 500
 CONTENT_TYPES = {
     "json": "application/json",
     "csv": "text/csv; charset=utf-8",
+    "fields_csv": "text/csv; charset=utf-8",
     "fhir": "application/fhir+json",
-    "statements": "text/csv; charset=utf-8",  # the clinical statements, one per row
+    "statements_csv": "text/csv; charset=utf-8",  # the clinical statements, one per row
 }
 
 
@@ -29,7 +32,7 @@ def export_documents(
     service: ReviewService, actor: Actor, request: ExportRequest
 ) -> Response[str]:
     if request.format not in CONTENT_TYPES:
-        raise InvalidRequest("format must be json, csv, statements or fhir")
+        raise InvalidRequest("format must be json, csv, fields_csv, statements_csv or fhir")
     ids = list(dict.fromkeys(request.ids))
     if not ids or len(ids) > MAX_DOCUMENTS:
         raise InvalidRequest(f"export 1 to {MAX_DOCUMENTS} documents at a time")
@@ -41,7 +44,9 @@ def export_documents(
     items = [ExportItem(*service.document(document_id)) for document_id in ids]
     if request.format == "csv":
         body = export_csv(items, include_phi=request.include_phi)
-    elif request.format == "statements":
+    elif request.format == "fields_csv":
+        body = export_fields_csv(items, include_phi=request.include_phi)
+    elif request.format == "statements_csv":
         body = export_statements_csv(items, include_phi=request.include_phi)
     elif request.format == "fhir":
         body = json.dumps(
@@ -54,7 +59,8 @@ def export_documents(
     subject = ids[0][:12] if len(ids) == 1 else f"{len(ids)}-documents"
     extension = {
         "csv": "csv",
-        "statements": "statements.csv",
+        "fields_csv": "fields.csv",
+        "statements_csv": "statements.csv",
         "fhir": "fhir.json",
         "json": "json",
     }[request.format]

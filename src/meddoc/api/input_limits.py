@@ -18,6 +18,8 @@ MAX_NAME_BYTES = 255  # a file name on every common file system, and in S3 keys
 MAX_CODE_CHARS = 20  # ICD-10-CM "S72.001A", RxNorm ids
 MAX_LABEL_CHARS = 100  # an entity's type
 MAX_DESCRIPTION_CHARS = 500  # a code's description
+MAX_TARGET_CHARS = 40  # a field or cell id: "p12.t3/r40c12"
+MAX_VALUE_CHARS = 2_000  # a form field's value or a table cell's text, as corrected
 
 # Characters that never belong in a file name: controls (NUL, newline, escape),
 # surrogates (not encodable), line/paragraph separators, and the bidirectional
@@ -73,6 +75,16 @@ def check_entity(entity: MedicalEntity) -> None:
     for concept in entity.concepts:
         check_length(concept.code, MAX_CODE_CHARS, "the code")
         check_length(concept.description, MAX_DESCRIPTION_CHARS, "the code's description")
+
+
+def check_structure_value(target: str, value: str) -> str:
+    """A field's or cell's corrected text, without surrounding white space; the target
+    of bounded length (whether it exists is checked against the document later)."""
+    if not target:
+        raise InvalidRequest("name the field or cell to correct (its target)")
+    check_length(target, MAX_TARGET_CHARS, "the target")
+    check_length(value, MAX_VALUE_CHARS, "the corrected value")
+    return value.strip()
 
 
 def check_upload_name(name: str) -> str:

@@ -15,7 +15,12 @@ from typing import Any, TypeVar
 
 from meddoc import __version__, serialization
 from meddoc.api.gateways import PageImage, PageRenderer, Reprocessor, UploadGateway, Uploads
-from meddoc.api.input_limits import check_entity, check_note, check_upload_name
+from meddoc.api.input_limits import (
+    check_entity,
+    check_note,
+    check_structure_value,
+    check_upload_name,
+)
 from meddoc.api.roles import Actor, Permission
 from meddoc.api.views import (
     Accepted,
@@ -57,7 +62,14 @@ from meddoc.ports import (
     Tombstones,
 )
 from meddoc.privacy import DocumentPhi, document_phi, mask_document, phi_boxes
-from meddoc.review import check_correction, keep_details, reviewed_view
+from meddoc.review import (
+    check_correction,
+    check_structure_correction,
+    corrected_targets,
+    keep_details,
+    reviewed_structure,
+    reviewed_view,
+)
 
 PAGE_IMAGE_URL = "/api/documents/{id}/pages/{number}/image"
 WRITE_ATTEMPTS = 3  # units of work that lost a race with another writer, tried afresh
@@ -162,8 +174,19 @@ class ReviewService:
             )
             for p in (document.pages if document else [])
         ]
+        # From the (masked) document and corrections: shown values are masked alike.
+        reviewed = reviewed_structure(document, corrections) if document else None
         return DocumentView(
-            record, document, entities, corrections, audit, pages, phi_revealed=reveal
+            record,
+            document,
+            entities,
+            corrections,
+            audit,
+            pages,
+            phi_revealed=reveal,
+            fields=[f for p in reviewed.pages for f in p.fields] if reviewed else [],
+            tables=[t for p in reviewed.pages for t in p.tables] if reviewed else [],
+            corrected=sorted(corrected_targets(corrections)),
         )
 
     def page_image(
@@ -284,6 +307,46 @@ class ReviewService:
             phi = document_phi(document, every)
             unit.index(document_id, *search_index(document, every, phi))
             return correction, document, phi
+
+        correction, document, phi = self._write(write)
+        return mask_corrections([correction], mask_document(document, phi), phi)[0]
+
+    def correct_structure(
+        self,
+        document_id: str,
+        actor: Actor,
+        kind: CorrectionKind,
+        target: str,
+        value: str,
+        note: str = "",
+    ) -> Correction:
+        """A FIELD or CELL correction (the value of a form field, the text of a table
+        cell), its audit event (the value before and after) in one unit of work. The
+        answer is masked as the document's masked view is."""
+        note = check_note(note, "a correction's note")
+        value = check_structure_value(target, value)
+
+        def write(unit: ReviewUnitOfWork) -> tuple[Correction, Document, DocumentPhi]:
+            record = self._record_in(unit, document_id)
+            document = self._document(record)
+            if document is None:
+                raise Conflict("only a processed (DONE) document has fields and tables")
+            corrections = self.reviews.corrections(document_id)
+            before = check_structure_correction(kind, target, document, corrections)
+            correction = Correction(
+                id=uuid.uuid4().hex,
+                document_id=document_id,
+                kind=kind,
+                actor=actor.name,
+                at=self.now(),
+                target=target,
+                value=value,
+                note=note,
+            )
+            unit.add_correction(correction)
+            after = {**before, "value": value}
+            unit.add_audit(self._event(document_id, kind.value, actor, before, after, note))
+            return correction, document, document_phi(document, [*corrections, correction])
 
         correction, document, phi = self._write(write)
         return mask_corrections([correction], mask_document(document, phi), phi)[0]

@@ -13,9 +13,11 @@ from meddoc.model import (
     CorrectionKind,
     Document,
     DocumentRecord,
+    Field,
     MedicalEntity,
     ReviewStatus,
     Status,
+    Table,
 )
 
 
@@ -36,7 +38,9 @@ class PageLink:
 @dataclass(slots=True)
 class DocumentView:
     """One document for review. `document` is the machine result (PHI masked unless
-    `phi_revealed`); `entities` is the reviewed view (corrections applied)."""
+    `phi_revealed`); `entities`, `fields` and `tables` are the reviewed view (corrections
+    applied; a field or cell id "p<page>.f<n>" / "p<page>.t<n>" names its page), and
+    `corrected` the fields and cells ("p1.t1/r2c3") reviewers corrected."""
 
     record: DocumentRecord
     document: Document | None
@@ -45,6 +49,9 @@ class DocumentView:
     audit: list[AuditEvent]
     pages: list[PageLink]
     phi_revealed: bool = False
+    fields: list[Field] = field(default_factory=list)
+    tables: list[Table] = field(default_factory=list)
+    corrected: list[str] = field(default_factory=list)
 
 
 @dataclass(slots=True)
@@ -131,10 +138,16 @@ class EntityInput:
 
 @dataclass(slots=True)
 class CorrectionRequest:
+    """CORRECT / ADD / REMOVE an entity (entity_id, entity), or FIELD / CELL: the value of
+    a form field (target "p1.f3") or the text of a table cell (target "p1.t1/r2c3") as
+    it should read."""
+
     kind: CorrectionKind
     entity_id: int | None = None
     entity: EntityInput | None = None
     note: str = ""
+    target: str = ""
+    value: str = ""
 
 
 @dataclass(slots=True)
@@ -147,7 +160,7 @@ class UploadRequest:
 @dataclass(slots=True)
 class ExportRequest:
     ids: list[str]
-    format: str = "json"  # json | csv | statements | fhir
+    format: str = "json"  # json | csv | fields_csv | statements_csv | fhir
     include_phi: bool = False
     include_patient: bool = False
 

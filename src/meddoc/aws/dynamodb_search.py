@@ -4,6 +4,9 @@ of) or intersect (all of), and one cursor, a position, resumes any plan exactly.
 
 Which index answers (the most selective one; the other filters are checked in code):
   entity / code / free text  ByTerm (keys only: the records come by BatchGetItem)
+  document type              ByTerm too: a typed record's own item is there under
+                             TYPE#<type> (dynamodb_store.type_keys), so it intersects
+                             with the term streams and reads only documents of the type
   status                     ByStatus
   a date range from `since`  ByMonth, month partitions newest first
   nothing selective          ByStatus, the four status partitions merged
@@ -28,6 +31,7 @@ from typing import Any
 from boto3.dynamodb.conditions import Key
 
 from meddoc import serialization
+from meddoc.aws.dynamodb_store import TYPE_PARTITION
 from meddoc.errors import InvalidRequest, ServiceThrottled
 from meddoc.model import DocumentRecord, Status
 from meddoc.ports import DocumentQuery, RecordPage
@@ -143,6 +147,10 @@ class DocumentSearch:
 
     def _term_streams(self, query: DocumentQuery, window: Window) -> list[Stream]:
         streams: list[Stream] = []
+        if query.document_type:
+            streams.append(
+                self._entries("ByTerm", f"{TYPE_PARTITION}{query.document_type}", window, 100)
+            )
         entity = _normalized(query.entity)
         if entity:
             streams.append(self._term("entity", entity, window, query.category.strip()))
@@ -239,6 +247,10 @@ class DocumentSearch:
 
 def _wanted(record: DocumentRecord, query: DocumentQuery) -> bool:
     if query.status is not None and record.status != query.status:
+        return False
+    if query.document_type and (
+        record.summary is None or record.summary.document_type != query.document_type
+    ):
         return False
     return query.review is None or record.review.status == query.review
 

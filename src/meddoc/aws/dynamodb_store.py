@@ -4,9 +4,12 @@ the indexes); each search term is one more item under the document's partition.
   pk         sk                   index ByStatus / ByTerm / ByMonth (partition, sort)
   DOC#<id>   RECORD               ByStatus (STATUS#<status>, <t>#<id>)
                                   ByMonth  (MONTH#<yyyy-mm>, <t>#<id>)
+                                  ByTerm   (TYPE#<document type>, <t>#<id>), once typed
   DOC#<id>   TERM#<kind>#<value>  ByTerm   (<kind>#<value>, <t>#<id>)
 
-(<t> is the record's created_at, so every index pages by date.)
+(<t> is the record's created_at, so every index pages by date.) A processed record is in
+ByTerm under its document type too: a list filtered by type reads only documents of that
+type, and the entry changes with the record in the same write.
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ from meddoc.ports import IndexTerm, RecordChange
 
 RECORD = "RECORD"
 TERM = "TERM#"
+TYPE_PARTITION = "TYPE#"  # beside the term partitions "<kind>#<value>" in ByTerm
 _ATTEMPTS = 8
 
 
@@ -44,7 +48,17 @@ def record_item(record: DocumentRecord, version: int) -> dict[str, Any]:
         "gsi1sk": f"{created}#{record.id}",
         "gsi3pk": f"MONTH#{created[:7]}",
         "gsi3sk": f"{created}#{record.id}",
+        **type_keys(record),
     }
+
+
+def type_keys(record: DocumentRecord) -> dict[str, str]:
+    """The record's place in ByTerm under its document type (none until typed)."""
+    document_type = record.summary.document_type if record.summary else ""
+    if not document_type:
+        return {}
+    created = serialization.to_dict(record.created_at)
+    return {"gsi2pk": f"{TYPE_PARTITION}{document_type}", "gsi2sk": f"{created}#{record.id}"}
 
 
 class DynamoDocumentStore:

@@ -1,9 +1,9 @@
 """One summary of the yardsticks against the goals of issues 6 and 11, from the JSON
 reports the OCR, medical, end-to-end and generated-documents benchmarks wrote into one folder.
 
-    python -m meddoc.bench.report bench-results   # reads ocr.json, medical.json, phi.json,
-                                                   # end_to_end.json, generated.json;
-                                                   # writes summary.json
+    python -m meddoc.bench.report bench-results   # reads ocr.json, structure.json,
+                                    # medical.json, phi.json, end_to_end.json, generated.json;
+                                    # writes summary.json
 """
 
 from __future__ import annotations
@@ -60,6 +60,26 @@ def ocr_figures(report: dict[str, Any]) -> list[Figure]:
             ">= 45",
             "throughput",
         ),
+    ]
+
+
+def structure_figures(report: dict[str, Any]) -> list[Figure]:
+    """Offline structure vs Textract AnalyzeDocument (the anchor, not perfect truth)."""
+    totals = report.get("totals", {})
+    added = _get(report, "cost", "added_time")
+    return [
+        Figure("structure", "key-value F1 vs Textract", totals.get("key_value_f1"), ">= 0.80", ""),
+        Figure(
+            "structure", "table cell F1 vs Textract", totals.get("table_cell_f1"), ">= 0.85", ""
+        ),
+        Figure(
+            "structure",
+            "checkbox accuracy vs Textract",
+            totals.get("checkbox_accuracy"),
+            ">= 0.90",
+            "",
+        ),
+        Figure("structure", "time added by the structure step", added, "<= 0.25", "cost"),
     ]
 
 
@@ -187,6 +207,7 @@ def write_report(path: Path, report: Any) -> None:
 def summarize(folder: Path) -> list[Figure]:
     readers = {
         "ocr.json": ocr_figures,
+        "structure.json": structure_figures,
         "medical.json": medical_figures,
         "phi.json": phi_figures,
         "end_to_end.json": end_to_end_figures,

@@ -1,6 +1,7 @@
-"""The JSON export: each record with its reviewed document (and its structure), the clinical
-statements it makes, the machine's entities and the reviewers' corrections side by side,
-so no machine result is ever lost to a correction."""
+"""The JSON export: each record with its reviewed document (entities, form field values and
+table cells as corrected, and its structure), the clinical statements it makes, the
+machine's entities and the reviewers' corrections side by side, so no machine result is
+ever lost to a correction."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from meddoc.exports.reviewed import ExportItem, ReviewedItem, masked_item, reviewed_item
+from meddoc.review import corrected_targets
 from meddoc.serialization import to_dict
 from meddoc.structure.clinical import clinical_statements
 
@@ -52,4 +54,6 @@ def _document(reviewed: ReviewedItem, item: ExportItem) -> dict[str, Any]:
         # str keys: JSON objects cannot have integer keys
         "entity_origins": {str(e.id): reviewed.origin(e).value for e in reviewed.entities},
         "removed_entity_ids": reviewed.removed_entity_ids,
+        # The fields ("p1.f3") and table cells ("p1.t1/r2c3") reviewers corrected.
+        "corrected_structure": sorted(corrected_targets(item.corrections)),
     }

@@ -8,6 +8,7 @@ import csv
 import io
 
 from meddoc.exports.csv_export import defuse
+from meddoc.exports.fields_csv import BOM
 from meddoc.exports.reviewed import ExportItem, masked_item, reviewed_item
 from meddoc.model import CodeSystem
 from meddoc.structure.clinical import clinical_statements
@@ -57,7 +58,8 @@ def export_statements_csv(items: list[ExportItem], include_phi: bool = False) ->
         for statement in clinical.statements:
             row = document + _cells(statement)
             writer.writerow([defuse(cell) for cell in row])
-    return buffer.getvalue()
+    # A byte order mark, as the fields CSV has: spreadsheets then read accents right.
+    return BOM + buffer.getvalue()
 
 
 def _cells(statement: Statement) -> list[str]:

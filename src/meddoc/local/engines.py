@@ -22,18 +22,25 @@ class OfflineTextDetector:
     """Reads every supported type itself (renders PDF pages, splits TIFF frames)."""
 
     def __init__(
-        self, blobs: FileBlobStore, threads: int = 1, limits: Limits | None = None
+        self,
+        blobs: FileBlobStore,
+        threads: int = 1,
+        limits: Limits | None = None,
+        structure: bool = True,
     ) -> None:
         self.blobs = blobs
         self.threads = threads
         self.limits = limits or Limits()  # the pipeline's, so validation and OCR agree
+        self.structure = structure  # fields, tables, checkboxes and layout besides the text
 
     @cached_property
     def engine(self) -> OcrEngine:
         from meddoc.local.ocr.config import OcrConfig
         from meddoc.local.ocr.engine import OcrEngine
 
-        return OcrEngine(OcrConfig(threads=self.threads, limits=self.limits))
+        return OcrEngine(
+            OcrConfig(threads=self.threads, limits=self.limits, structure=self.structure)
+        )
 
     def detect(self, ref: ObjectRef, content_type: str, log: ResponseLog) -> TextDetection:
         return self.engine.read_document(self.blobs.read(ref))

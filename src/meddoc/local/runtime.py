@@ -61,7 +61,9 @@ class LocalRuntime:
             blobs=self.blobs,
             store=self.store,
             artifacts=Artifacts(self.blobs, self.layout, self.deletions),
-            detector=OfflineTextDetector(self.blobs, self.settings.engine_threads),
+            detector=OfflineTextDetector(
+                self.blobs, self.settings.engine_threads, structure=self.settings.structure
+            ),
             language_detector=language,
             translator=None,  # no offline translator: the engines read Spanish directly
             language_analyzer=language,

@@ -36,6 +36,7 @@ class LocalSettings:
     page_seconds: float = 60.0  # ...or this much per page, for long documents
     disk_pause_seconds: float = 5.0  # first pause after a full disk (doubles up to 2 min)
     disk_patience_seconds: float = 120.0  # a batch stops waiting for room after this
+    structure: bool = True  # the OCR also reads fields, tables, checkboxes, layout blocks
 
     @property
     def database(self) -> Path:
@@ -69,7 +70,7 @@ class LocalSettings:
         cls, environ: Mapping[str, str] | None = None, **given: object
     ) -> LocalSettings:
         """Explicit arguments win over MEDDOC_DATA_DIR / MEDDOC_WORKERS / MEDDOC_PORT /
-        MEDDOC_MEMORY_LIMIT_MB / MEDDOC_JOB_MINUTES."""
+        MEDDOC_MEMORY_LIMIT_MB / MEDDOC_JOB_MINUTES / MEDDOC_STRUCTURE (on/off)."""
         environ = os.environ if environ is None else environ
         values: dict[str, object] = {}
         if "MEDDOC_DATA_DIR" in environ:
@@ -86,6 +87,8 @@ class LocalSettings:
                     values[name] = kind(environ[key])
                 except ValueError as exc:
                     raise ConfigurationError(f"{key} must be a number") from exc
+        if "MEDDOC_STRUCTURE" in environ:
+            values["structure"] = _switch("MEDDOC_STRUCTURE", environ["MEDDOC_STRUCTURE"])
         values.update({k: v for k, v in given.items() if v is not None})
         settings = cls(**values)  # type: ignore[arg-type]
         settings.check()
@@ -100,3 +103,12 @@ class LocalSettings:
             )
         if self.job_minutes <= 0:
             raise ConfigurationError("the time limit of a job must be more than 0 minutes")
+
+
+def _switch(key: str, value: str) -> bool:
+    word = value.strip().lower()
+    if word in ("1", "true", "yes", "on"):
+        return True
+    if word in ("0", "false", "no", "off"):
+        return False
+    raise ConfigurationError(f"{key} must be on or off")

@@ -1,5 +1,5 @@
-"""ReviewStore on SQLite: document search (status, dates, full text through FTS5,
-entity terms, codes) with cursor paging, and the audit trail and corrections; and the
+"""ReviewStore on SQLite: document search (status, dates, document type, full text through
+FTS5, entity terms, codes) with cursor paging, and the audit trail and corrections; and the
 unit of work that makes review writes one transaction."""
 
 from __future__ import annotations
@@ -156,6 +156,11 @@ def _conditions(query: DocumentQuery) -> tuple[list[str], list[Any]]:
     if query.review is not None:
         where.append("review = ?")
         params.append(query.review.value)
+    if query.document_type:
+        # Summary.document_type lives in the record's JSON; no column of its own, since
+        # a local store is small enough to read the records the other filters leave.
+        where.append("json_extract(data, '$.summary.document_type') = ?")
+        params.append(query.document_type)
     if query.since is not None:
         where.append("created_at >= ?")
         params.append(serialization.to_dict(query.since))

@@ -35,6 +35,7 @@ class OcrConfig:
     orientation: bool = True  # turn pages upright (0/90/180/270) before reading
     orientation_threshold: float = 0.6  # only turn when the model is this sure (max ~0.93)
     space_gap: float = 1.2  # a gap between characters wider than this x line height is a space
+    structure: bool = True  # also read fields, tables, checkboxes and layout blocks
     limits: Limits = field(default_factory=Limits)  # the shared ones: pages, pixels, budgets
 
     def __post_init__(self) -> None:

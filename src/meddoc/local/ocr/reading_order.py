@@ -1,21 +1,25 @@
 """Lines in reading order by recursive XY-cut: split a block at horizontal white bands
 (rows, paragraphs) first, at vertical white bands (columns) only where no row band
 crosses the block, so form rows read label then value and prose reads column by
-column. A page photographed askew is levelled first (by the lines' own slope), since
-tilted lines close the white bands between rows."""
+column. Columns whose lines sit side by side on shared rows are a table, read row after
+row (a test with its value, unit and range). A page photographed askew is levelled
+first (by the lines' own slope), since tilted lines close the white bands between rows."""
 
 from __future__ import annotations
 
+import itertools
 import math
 import statistics
 from dataclasses import dataclass
 
-from meddoc.model import Line
+from meddoc.model import Geometry, Line
 
 ROW_GAP = 0.4  # x median line height: white space that separates rows or blocks
 COLUMN_GAP = 1.0  # x median line height: white space that separates columns
 MIN_SKEW = math.radians(0.5)  # below this the page is taken as level
 MIN_SLOPE_ASPECT = 3.0  # only lines this much wider than high say which way the page slopes
+TABLE_ALIGNED = 0.6  # share of a block's lines with a partner on the same row in another column
+TABLE_WIDTH = 1.5  # table cells are narrow: median line width under this x the column gap
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,8 +46,8 @@ def in_reading_order(lines: list[Line], aspect: float = 1.0) -> list[Line]:
     angle = page_skew(lines, aspect)
     placed = [_place(line, aspect, angle) for line in lines]
     height = statistics.median(p.bottom - p.top for p in placed)
-    ordered = _order(placed, {"y": ROW_GAP * height, "x": COLUMN_GAP * height})
-    return [p.line for p in ordered]
+    groups = _order(placed, {"y": ROW_GAP * height, "x": COLUMN_GAP * height})
+    return [_joined([p.line for p in group]) for group in groups]
 
 
 def page_skew(lines: list[Line], aspect: float = 1.0) -> float:
@@ -79,17 +83,39 @@ def _place(line: Line, aspect: float, angle: float) -> _Placed:
     return _Placed(line, min(xs), min(ys), max(xs), max(ys))
 
 
-def _order(lines: list[_Placed], gaps: dict[str, float]) -> list[_Placed]:
+def _order(lines: list[_Placed], gaps: dict[str, float]) -> list[list[_Placed]]:
+    """The lines in reading order, each in a group of its own except a table row's cells,
+    which are grouped to become one line."""
     if len(lines) < 2:
-        return lines
+        return [[line] for line in lines]
     for axis, gap in gaps.items():
         parts = _split(lines, axis, gap)
         if len(parts) > 1:
-            return [line for part in parts for line in _order(part, gaps)]
-    return _rows(lines)
+            if axis == "x" and _is_table(parts):
+                return _rows(lines)
+            return [group for part in parts for group in _order(part, gaps)]
+    return [[line] for row in _rows(lines) for line in row]
 
 
-def _rows(lines: list[_Placed]) -> list[_Placed]:
+def _is_table(columns: list[list[_Placed]]) -> bool:
+    """Columns are a table's when most of their lines share a row with a line of another
+    column and the lines are narrow beside the white between the columns; prose columns
+    share rows too, but their lines are much wider than the gutter."""
+    gutters = [
+        min(p.left for p in right) - max(p.right for p in left)
+        for left, right in itertools.pairwise(columns)
+    ]
+    widths = [p.right - p.left for column in columns for p in column]
+    if statistics.median(widths) >= TABLE_WIDTH * statistics.median(gutters):
+        return False
+    aligned = 0
+    for index, column in enumerate(columns):
+        others = [p for i, c in enumerate(columns) if i != index for p in c]
+        aligned += sum(any(o.top <= p.middle <= o.bottom for o in others) for p in column)
+    return aligned >= TABLE_ALIGNED * len(widths)
+
+
+def _rows(lines: list[_Placed]) -> list[list[_Placed]]:
     """Lines that overlap in height as one row, read left to right: a line joins the row
     when its middle lies within the row's first line."""
     rows: list[list[_Placed]] = []
@@ -99,7 +125,21 @@ def _rows(lines: list[_Placed]) -> list[_Placed]:
             rows[-1].append(line)
         else:
             rows.append([line])
-    return [line for row in rows for line in sorted(row, key=lambda x: x.left)]
+    return [sorted(row, key=lambda x: x.left) for row in rows]
+
+
+def _joined(lines: list[Line]) -> Line:
+    """A table row's cells as one line ("Glucose 115 mg/dL 70-99 H"), so the document
+    text keeps each test with its own value; the words stay as read."""
+    if len(lines) == 1:
+        return lines[0]
+    words = [word for line in lines for word in line.words]
+    return Line(
+        text=" ".join(line.text for line in lines),
+        geometry=Geometry.enclosing([line.geometry for line in lines]),
+        confidence=statistics.fmean(line.confidence for line in lines),
+        words=words,
+    )
 
 
 def _split(lines: list[_Placed], axis: str, gap: float) -> list[list[_Placed]]:

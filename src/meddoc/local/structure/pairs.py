@@ -1,0 +1,80 @@
+"""Label and value without a colon: a short label with its value further right on the
+row ("SUBTOTAL      $1699.96", "MRN    947267"), or a label above its value as forms
+with boxes print them ("Home Phone" over "414-2285")."""
+
+from __future__ import annotations
+
+from meddoc.local.structure.fields import FoundField, is_key
+from meddoc.local.structure.words import Chunk, Row, chunks
+
+LABEL_WORDS = 8  # a label holds at most this many words
+BELOW = 1.2  # x word height: the most white between a label and the value under it
+
+
+def find_pairs(rows: list[Row], height: float, skip: set[int]) -> list[FoundField]:
+    """Pairs among the rows not in `skip` (fields found already, wide tables)."""
+    parts = {i: chunks(list(row.tokens), height) for i, row in enumerate(rows) if i not in skip}
+    found: list[FoundField] = []
+    below_used: set[tuple[int, int]] = set()
+    for index, row_parts in parts.items():
+        if any(is_key(t) for t in rows[index].tokens):
+            continue
+        below = _below(rows, parts, index, height, below_used)
+        found += below
+        if not below and len(row_parts) == 2 and _label(row_parts[0]) and _value(row_parts[1]):
+            found.append(_pair(row_parts[0], row_parts[1], {index}))
+    return found
+
+
+def _below(
+    rows: list[Row],
+    parts: dict[int, list[Chunk]],
+    index: int,
+    height: float,
+    used: set[tuple[int, int]],
+) -> list[FoundField]:
+    """A row of labels over a row holding values (figures, an address): each value goes
+    to the label that starts nearest before its middle, as in a form's boxes where the
+    label sits in the top left corner."""
+    below = parts.get(index + 1)
+    if below is None or rows[index + 1].top - rows[index].bottom > BELOW * height:
+        return []
+    if any(is_key(t) for t in rows[index + 1].tokens) or not any(_value(c) for c in below):
+        return []
+    labels = [n for n, c in enumerate(parts[index]) if (index, n) not in used and _label(c)]
+    if len(labels) < max(2, len(parts[index])):
+        return []  # a row of two or more labels only: one line over another is a letterhead
+
+    values: dict[int, list[Chunk]] = {}
+    for number, chunk in enumerate(below):
+        middle = (chunk.left + chunk.right) / 2
+        before = [n for n in labels if parts[index][n].left <= middle + height]
+        if before:
+            owner = max(before, key=lambda n: parts[index][n].left)
+            values.setdefault(owner, []).append(chunk)
+            used.add((index + 1, number))
+    return [
+        FoundField(
+            list(parts[index][n].tokens),
+            [t for chunk in held for t in chunk.tokens],
+            {index, index + 1},
+        )
+        for n, held in sorted(values.items())
+    ]
+
+
+def _pair(label: Chunk, value: Chunk, rows: set[int]) -> FoundField:
+    return FoundField(list(label.tokens), list(value.tokens), rows)
+
+
+def _label(chunk: Chunk) -> bool:
+    """A few words, one of them a word of letters, figures at most in a leading field
+    number ("4d NUMBER", "Home Phone"; not "8 100 MARKET STREET")."""
+    words = chunk.text.split()
+    figures = [w for w in words[1:] if any(c.isdigit() for c in w)]
+    wordy = any(w.isalpha() and len(w) >= 3 for w in words)
+    return 1 <= len(words) <= LABEL_WORDS and wordy and not figures
+
+
+def _value(chunk: Chunk) -> bool:
+    return any(c.isdigit() for c in chunk.text) or "@" in chunk.text
