@@ -7,6 +7,7 @@ from __future__ import annotations
 from meddoc.layout import layout_text
 from meddoc.model import (
     Category,
+    Cell,
     Document,
     Field,
     FieldPart,
@@ -15,6 +16,7 @@ from meddoc.model import (
     Page,
     Selection,
     SelectionStatus,
+    Table,
     WordRef,
 )
 from meddoc.structure.clinical import clinical_statements
@@ -245,4 +247,23 @@ def test_given_prose_under_a_list_heading_then_no_statements_made_of_it() -> Non
         ("MEDICATION", "Metformin"),
         ("ALLERGY", "Penicillin"),
         ("FAMILY_HISTORY", "diabetes"),
+    ]
+
+
+def test_given_a_lab_table_and_its_rows_as_lines_then_one_result_per_row() -> None:
+    """The offline analyser's table cells point at the row's own line: one statement."""
+    line = line_of("Glucose 115 mg/dL 70-99 H", 0.3)
+    page = Page(1, [line_of("Test Result Units Reference Flag", 0.27), line])
+    table = Table("p1.t1", line.geometry, 0.9, 2, 5)
+    for column, word in enumerate(["Test", "Result", "Units", "Reference", "Flag"], start=1):
+        table.cells.append(Cell(1, column, word, [WordRef(0, column - 1)], header=True))
+    for column, word in enumerate(line.words, start=1):
+        table.cells.append(Cell(2, column, word.text, [WordRef(1, column - 1)]))
+    page.tables.append(table)
+    document = Document("x" * 64, [page], layout_text([page]))
+
+    found = clinical_statements(document).statements
+
+    assert [(s.kind, s.text, s.interpretation) for s in found] == [
+        (StatementKind.LAB_RESULT, "Glucose", "H")
     ]

@@ -104,9 +104,10 @@ def line_row(text: str, begin: int) -> LabRow | None:
     test = " ".join(tokens).rstrip(":").strip()
     if not any(c.isalpha() for c in test):
         return None
-    return LabRow(
-        test, value, found_unit, found_range, found_flag, begin, begin + len(text), "text"
-    )
+    end = begin + len(text)
+    row = LabRow(test, value, found_unit, found_range, found_flag, begin, end, "text")
+    row.spans = [(begin, end)]
+    return row
 
 
 def _tokens(text: str) -> list[str]:
