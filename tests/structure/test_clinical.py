@@ -118,6 +118,20 @@ def test_given_a_social_history_heading_then_never_former_and_current_respected(
     assert of_kind(found, StatementKind.CONDITION) == []
 
 
+def test_given_a_habit_asked_twice_then_one_answer_unless_the_answers_differ() -> None:
+    same = statements("Tobacco use: never\nSmoker: no\nAlcohol: none")
+    differ = statements("Tobacco use: never\nSmoker: yes")
+    vague = statements("Tobacco use: maybe\nSmoker: no")
+
+    same_habits = [(s.code, s.status) for s in of_kind(same, StatementKind.SOCIAL_HISTORY)]
+    assert same_habits == [("72166-2", "never"), ("11331-6", "never")]
+    assert [s.status for s in of_kind(differ, StatementKind.SOCIAL_HISTORY)] == [
+        "never",
+        "current",
+    ]
+    assert [s.status for s in of_kind(vague, StatementKind.SOCIAL_HISTORY)] == ["never"]
+
+
 def test_given_a_family_history_then_each_relative_with_their_condition() -> None:
     found = statements(
         "Family history: mother - diabetes, hypertension; padre: infarto",
@@ -267,3 +281,12 @@ def test_given_a_lab_table_and_its_rows_as_lines_then_one_result_per_row() -> No
     assert [(s.kind, s.text, s.interpretation) for s in found] == [
         (StatementKind.LAB_RESULT, "Glucose", "H")
     ]
+
+
+def test_given_a_name_run_together_on_one_page_then_the_spaced_writing_is_the_patients() -> None:
+    text = "LABORATORY REPORT\nPatient: GideonTestwell\nSex: M\n\nPatient: Gideon Testwell"
+    document = Document("x" * 64, [], text, medical=MedicalAnalysis())
+
+    patient = clinical_statements(document).patient
+
+    assert (patient.name, patient.gender) == ("Gideon Testwell", "male")

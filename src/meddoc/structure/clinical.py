@@ -61,7 +61,9 @@ def clinical_statements(document: Document) -> ClinicalStatements:
     statements += _entity_statements(reader, claimed)
     return ClinicalStatements(
         structure=structure,
-        statements=_unique(sorted(statements, key=lambda s: (s.begin, s.key))),
+        statements=_one_answer_per_habit(
+            _unique(sorted(statements, key=lambda s: (s.begin, s.key)))
+        ),
         patient=patient_details(reader),
         issuer=issuer(reader),
         absorbed_entity_ids=sorted(claimed),
@@ -86,6 +88,29 @@ def _unique(statements: list[Statement]) -> list[Statement]:
     for statement in statements:
         seen.setdefault(statement.key, statement)
     return list(seen.values())
+
+
+def _one_answer_per_habit(statements: list[Statement]) -> list[Statement]:
+    """A habit asked twice with the same answer ("Tobacco use: never" and "Smoker: [x] No")
+    is one statement (the first, standing for the entities of both); an unknown answer
+    gives way to a known one. Different known answers both stay: a reviewer decides."""
+    answers: dict[str, list[Statement]] = {}
+    for statement in statements:
+        if statement.kind is StatementKind.SOCIAL_HISTORY:
+            answers.setdefault(statement.code, []).append(statement)
+    dropped: set[int] = set()
+    for asked in answers.values():
+        known = {id(s) for s in asked if s.status != "unknown"} or {id(asked[0])}
+        kept: dict[str, Statement] = {}
+        for statement in asked:
+            first = kept.get(statement.status)
+            if id(statement) not in known or first is not None:
+                if first is not None:
+                    first.entity_ids = sorted({*first.entity_ids, *statement.entity_ids})
+                dropped.add(id(statement))
+            else:
+                kept[statement.status] = statement
+    return [s for s in statements if id(s) not in dropped]
 
 
 # --- entities no structure stands for ---------------------------------------------------

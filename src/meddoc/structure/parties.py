@@ -37,20 +37,28 @@ _DETAILS = ("name", "birth_date", "sex", "address", "phone", "email", "mrn")
 
 def patient_details(reader: Reader) -> PatientDetails:
     """The first value of each patient label (name, date of birth, sex, address, phone,
-    email, MRN); the letterhead and other people's fields are never read."""
+    email, MRN); the letterhead and other people's fields are never read. Where the same
+    value is written again with more word breaks (OCR ran "GideonTestwell" together on
+    page 1 but not on page 2), the better-spaced writing is kept."""
     found: dict[str, str] = {}
     for section in reader.structure.sections:
         if section.kind is not SectionKind.PATIENT:
             continue
         label = label_of(section.title.rstrip(":"))
-        if label is None or label.detail not in _DETAILS or label.detail in found:
+        if label is None or label.detail not in _DETAILS:
             continue
         value = " ".join(p.text for p in reader.pieces(section)).strip()
-        if value:
+        first = found.get(label.detail)
+        if value and (first is None or _better_spaced(value, first)):
             found[label.detail] = value
     details = PatientDetails(**found)
     details.gender = gender(details.sex)
     return details
+
+
+def _better_spaced(value: str, first: str) -> bool:
+    """The same letters as the first value, with more spaces between them."""
+    return "".join(value.split()) == "".join(first.split()) and value.count(" ") > first.count(" ")
 
 
 def gender(sex: str) -> str:
