@@ -44,7 +44,8 @@ format: venv
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
-# Four yardsticks (OCR vs Textract; medical NLP on the labelled notes and the genuine
+# Five yardsticks (OCR vs Textract; offline structure - fields, table cells, checkboxes -
+# vs Textract AnalyzeDocument; medical NLP on the labelled notes and the genuine
 # Comprehend Medical responses; end to end from rendered and real page images; fresh
 # generated documents through `meddoc process`: document type, fields, lab rows, FHIR
 # statements) plus speed;
