@@ -4,10 +4,9 @@ to what AWS's own parser (amazon-textract-textractor) reads from the same respon
 from __future__ import annotations
 
 import copy
+import gzip
 import json
-import os
 import re
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -33,17 +32,15 @@ STRUCTURE = {
     "receipt": (22, 2, 0),
     "sample_invoice_pdf": (22, 3, 0),
 }
-SHARED = Path(os.environ.get("MEDDOC_SHARED_DATA") or ROOT.parents[3] / "shared" / "data")
 
 
 def response(name: str) -> dict[str, Any]:
+    """A copied response; the largest ones are kept compact and gzipped (same blocks)."""
     copied = ROOT / "textract" / f"{name}.textract.json"
     if copied.exists():
         return dict(load_json(f"textract/{name}.textract.json"))
-    shared = SHARED / "textract" / f"{name}.textract.json"
-    if not shared.exists():
-        pytest.skip(f"{name} is only in the shared reference data, not found at {SHARED}")
-    return dict(json.loads(shared.read_text(encoding="utf-8")))
+    packed = copied.with_name(f"{copied.name}.gz")
+    return dict(json.loads(gzip.decompress(packed.read_bytes()).decode("utf-8")))
 
 
 def page_of(name: str) -> Page:
