@@ -43,7 +43,7 @@ def reencoded(sample: str, fmt: str) -> bytes:
 
 def status_chip(page: Any, name: str) -> Any:
     row = page.locator("table.document-table tbody tr", has=page.get_by_role("link", name=name))
-    return row.locator(".chip").first
+    return row.locator("td .chip").first  # the status cell's (the name cell has the type)
 
 
 def test_given_files_dropped_and_picked_when_uploaded_then_they_reach_done_without_reload(
