@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Iterable, Sequence
 
 from meddoc.exports.reviewed import (
     ExportItem,
@@ -51,6 +52,7 @@ COLUMNS = (
     "section",
 )
 
+BOM = "\ufeff"  # a UTF-8 byte order mark: spreadsheets then read accents right
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 _SYSTEMS = (CodeSystem.ICD10CM, CodeSystem.RXNORM, CodeSystem.SNOMEDCT)
 
@@ -58,14 +60,22 @@ _SYSTEMS = (CodeSystem.ICD10CM, CodeSystem.RXNORM, CodeSystem.SNOMEDCT)
 def export_csv(items: list[ExportItem], include_phi: bool = False) -> str:
     """Without PHI, every text is masked (meddoc.privacy) and PHI gets no rows; with
     it, each piece of the document's PHI gets a row of its own."""
+    rows = (
+        row
+        for item in items
+        for row in _rows(reviewed_item(item if include_phi else masked_item(item)), include_phi)
+    )
+    return csv_text(COLUMNS, rows)
+
+
+def csv_text(columns: Sequence[str], rows: Iterable[list[str]], bom: bool = False) -> str:
+    """Every CSV export's text: the header, then the rows with each cell defused; `bom`
+    starts it with a byte order mark."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
-    writer.writerow(COLUMNS)
-    for item in items:
-        shown = item if include_phi else masked_item(item)
-        for row in _rows(reviewed_item(shown), include_phi):
-            writer.writerow([defuse(cell) for cell in row])
-    return buffer.getvalue()
+    writer.writerow(columns)
+    writer.writerows([defuse(cell) for cell in row] for row in rows)
+    return (BOM if bom else "") + buffer.getvalue()
 
 
 def defuse(cell: str) -> str:

@@ -4,11 +4,9 @@ masked like every export unless PHI is asked for; cells defused like the entitie
 
 from __future__ import annotations
 
-import csv
-import io
+from collections.abc import Iterator
 
-from meddoc.exports.csv_export import defuse
-from meddoc.exports.fields_csv import BOM
+from meddoc.exports.csv_export import csv_text
 from meddoc.exports.reviewed import ExportItem, masked_item, reviewed_item
 from meddoc.model import CodeSystem
 from meddoc.structure.clinical import clinical_statements
@@ -42,24 +40,23 @@ COLUMNS = (
 
 
 def export_statements_csv(items: list[ExportItem], include_phi: bool = False) -> str:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(COLUMNS)
-    for item in items:
-        reviewed = reviewed_item(item if include_phi else masked_item(item))
-        if reviewed.document is None:
-            continue
-        clinical = clinical_statements(reviewed.document)
-        document = [
-            reviewed.record.id,
-            reviewed.record.name,
-            clinical.structure.document_type.type.value,
-        ]
-        for statement in clinical.statements:
-            row = document + _cells(statement)
-            writer.writerow([defuse(cell) for cell in row])
     # A byte order mark, as the fields CSV has: spreadsheets then read accents right.
-    return BOM + buffer.getvalue()
+    rows = (row for item in items for row in _rows(item, include_phi))
+    return csv_text(COLUMNS, rows, bom=True)
+
+
+def _rows(item: ExportItem, include_phi: bool) -> Iterator[list[str]]:
+    reviewed = reviewed_item(item if include_phi else masked_item(item))
+    if reviewed.document is None:
+        return
+    clinical = clinical_statements(reviewed.document)
+    document = [
+        reviewed.record.id,
+        reviewed.record.name,
+        clinical.structure.document_type.type.value,
+    ]
+    for statement in clinical.statements:
+        yield document + _cells(statement)
 
 
 def _cells(statement: Statement) -> list[str]:
