@@ -9,14 +9,18 @@ import {
   formatScore,
   MEANING_TRAITS,
   meaningTraits,
+  readingLabel,
+  sectionLabel,
   traitLabel,
   typeLabel,
 } from "./labels.js";
 
 export const ADDED_IDS_FROM = 100000;
 
-/** The reviewed entities, each with `review`: machine | corrected | added | removed. */
+/** The reviewed entities, each with `review`: machine | corrected | added | removed,
+ * and `reading`: what the entity is read as in its section ({read_as, section}). */
 export function entityRows(view) {
+  const readings = new Map((view.readings || []).map((r) => [r.entity_id, r]));
   const machine = view.document?.medical?.entities || [];
   const corrected = new Set(
     (view.corrections || []).filter((c) => c.kind === "CORRECT").map((c) => c.entity_id),
@@ -26,7 +30,7 @@ export function entityRows(view) {
     let review = "machine";
     if (entity.id >= ADDED_IDS_FROM) review = "added";
     else if (corrected.has(entity.id)) review = "corrected";
-    return { ...entity, review };
+    return { ...entity, review, reading: readings.get(entity.id) };
   });
   for (const entity of machine) {
     if (!present.has(entity.id)) rows.push({ ...entity, review: "removed" });
@@ -102,6 +106,19 @@ function codeCell(entity) {
     blocks.push(block);
   }
   return blocks.length ? blocks : h("span", { class: "muted" }, "—");
+}
+
+/** "Read as Allergy (Allergies)": how the exports use the entity where it sits. */
+function readingLine(reading) {
+  if (!reading) return "";
+  const where = reading.section === "OTHER" ? "" : ` (${sectionLabel(reading.section)})`;
+  return h(
+    "div",
+    { class: "entity-reading", title: "How the FHIR, JSON and CSV exports read it" },
+    "Read as ",
+    h("strong", {}, readingLabel(reading.read_as)),
+    where,
+  );
 }
 
 const REVIEW_TAGS = {
@@ -264,6 +281,7 @@ export class EntityTable {
           " ",
           h("span", { class: "entity-type" }, typeLabel(entity.type)),
         ),
+        readingLine(entity.reading),
       ),
       h("td", {}, traitBadges(entity), attributeList(entity)),
       h("td", { class: "codes" }, codeCell(entity)),

@@ -97,6 +97,48 @@ export function selectionLabel(status) {
   return SELECTION_LABELS[status] || "";
 }
 
+// What the clinical mapping reads an entity as where it sits (meddoc.structure), and the
+// sections it finds (SectionKind).
+const READINGS = {
+  ALLERGY: "Allergy",
+  NO_KNOWN_ALLERGIES: "No known allergies",
+  MEDICATION: "Medication taken",
+  PRESCRIPTION: "Prescribed",
+  LAB_RESULT: "Lab result",
+  VITAL_SIGN: "Vital sign",
+  SOCIAL_HISTORY: "Social history",
+  FAMILY_HISTORY: "Family history",
+  CONDITION: "Condition",
+  TEST_RESULT: "Test result",
+};
+
+export function readingLabel(kind) {
+  return READINGS[kind] || typeLabel(kind);
+}
+
+const SECTIONS = {
+  ISSUER: "Letterhead",
+  PATIENT: "Patient",
+  REASON: "Reason for visit",
+  PROBLEMS: "Problems",
+  ALLERGIES: "Allergies",
+  MEDICATIONS: "Medications",
+  PRESCRIBED: "Prescribed",
+  PAST_HISTORY: "Past history",
+  FAMILY_HISTORY: "Family history",
+  SOCIAL_HISTORY: "Social history",
+  VITAL_SIGNS: "Vital signs",
+  RESULTS: "Results",
+  EXAM: "Examination",
+  PLAN: "Plan",
+  SIGNATURE: "Signature",
+  OTHER: "Other",
+};
+
+export function sectionLabel(kind) {
+  return SECTIONS[kind] || typeLabel(kind);
+}
+
 export const STATUSES = ["RECEIVED", "PROCESSING", "DONE", "FAILED"];
 export const REVIEW_STATUSES = ["UNREVIEWED", "APPROVED", "FLAGGED"];
 export const CODE_SYSTEMS = ["ICD-10-CM", "RxNorm", "SNOMED CT"];

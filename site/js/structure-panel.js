@@ -3,7 +3,7 @@
 // field and cell shows its words on the page image; each can be corrected.
 
 import { fill, h } from "./dom.js";
-import { selectionLabel } from "./labels.js";
+import { sectionLabel, selectionLabel } from "./labels.js";
 
 /** The page a field or table id names: "p2.f3" -> 2. */
 export function pageOf(id) {
@@ -72,15 +72,49 @@ export class StructurePanel {
     this.summary.textContent = `${fields.length} field${fields.length === 1 ? "" : "s"}, ${
       tables.length
     } table${tables.length === 1 ? "" : "s"}`;
+    const parts = [this.sectionList(view.sections || [])];
     if (!fields.length && !tables.length) {
-      fill(this.body, h("p", { class: "muted" }, "No form fields or tables were read here."));
+      parts.push(h("p", { class: "muted" }, "No form fields or tables were read here."));
+      fill(this.body, parts);
       return;
     }
-    const parts = [];
     if (fields.length) parts.push(this.fieldList(fields));
     for (const table of tables) parts.push(this.tableBlock(table));
     fill(this.body, parts);
     this.highlight(this.selectedKey);
+  }
+
+  /** The sections the document was read in, in text order (runs of one kind, such as
+   * a form's patient fields, once), each as understood and, when it differs, as titled
+   * on the page ("Allergies “Alergias”"). */
+  sectionList(sections) {
+    const runs = [];
+    for (const s of sections) {
+      const last = runs[runs.length - 1];
+      if (last && last.kind === s.kind) last.titles.push(s.title);
+      else runs.push({ kind: s.kind, titles: [s.title] });
+    }
+    if (!runs.length) return "";
+    return h(
+      "div",
+      { class: "section-list" },
+      h("h3", { class: "section-list-title" }, "Sections"),
+      h(
+        "ol",
+        { "aria-label": "Sections of the document" },
+        runs.map((run) => {
+          const kind = sectionLabel(run.kind);
+          const [title] = run.titles;
+          const shown = run.titles.length === 1 && title && title.toLowerCase() !== kind.toLowerCase();
+          return h(
+            "li",
+            { class: "section-item", dataset: { kind: run.kind } },
+            h("span", { class: "section-kind" }, kind),
+            shown ? h("span", { class: "muted" }, ` “${title}”`) : "",
+          );
+        }),
+      ),
+    );
   }
 
   fieldList(fields) {

@@ -13,7 +13,8 @@ import pytest
 
 from tests.api.hosts import Host
 from tests.api.seed import add_structured
-from tests.structured import intake_page
+from tests.fakes import page_of
+from tests.structured import field_of, intake_page
 
 MASK = "\u2588"
 PHI_WORDS = ("Dolores", "Fictive", "1961")
@@ -233,3 +234,20 @@ def test_the_openapi_document_describes_the_type_filter_and_structure_correction
     assert {"row", "column", "row_span", "column_span", "header"} <= set(
         components["Cell"]["properties"]
     )
+
+
+def test_the_view_says_what_each_entity_is_read_as_in_its_section(host: Host) -> None:
+    # The fake medical engine tags metformin as a MEDICATION wherever it is written.
+    page = page_of("Allergies: metformin", "Past history: diabetes")
+    page.fields = [field_of(page, 1, 0, 1), field_of(page, 2, 1, 2)]
+    document_id = add_structured(host.pipeline, host.uploads, "forms/allergy.png", page)
+
+    shown = view(host, document_id)
+
+    texts = {e["id"]: e["text"].casefold() for e in shown["entities"]}
+    readings = {texts[r["entity_id"]]: (r["read_as"], r["section"]) for r in shown["readings"]}
+    assert readings == {
+        "metformin": ("ALLERGY", "ALLERGIES"),
+        "diabetes": ("CONDITION", "PAST_HISTORY"),
+    }
+    assert [s["kind"] for s in shown["sections"]] == ["ALLERGIES", "PAST_HISTORY"]

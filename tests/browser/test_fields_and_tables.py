@@ -84,6 +84,9 @@ def test_given_a_form_with_fields_and_a_table_when_opened_then_both_are_listed(s
     ]
     assert page.locator(".doc-head .chip-type").inner_text() == "Intake form"
     assert "Dolores" not in panel.inner_text()
+    # The sections it was read in, a run of patient fields once.
+    kinds = panel.locator(".section-list .section-kind").all_inner_texts()
+    assert kinds == ["Patient", "Social history", "Results"]
 
     # A cell chosen in the table lights up its word on the page image.
     page.get_by_role("button", name="Value, row 2: 115").click()
@@ -95,6 +98,16 @@ def test_given_a_form_with_fields_and_a_table_when_opened_then_both_are_listed(s
     assert page.locator(".overlay rect.word.is-selected").count() == 2
     screenshot(page, "fields-and-tables")
     check_page(page)  # contrast, names of controls, landmarks, with the highlight
+
+
+def test_given_a_note_when_opened_then_each_entity_says_what_it_is_read_as(site: Any) -> None:
+    page = site
+    page.get_by_role("link", name=NOTE, exact=True).click()
+    page.wait_for_selector(".entity-table tbody tr[data-e]")
+
+    row = page.locator(".entity-table tbody tr", has_text="aspirin")
+
+    assert row.locator(".entity-reading").inner_text() == "Read as Medication taken"
 
 
 def test_given_200_percent_zoom_then_the_fields_and_tables_reflow(

@@ -5,7 +5,6 @@ replace it; PHI stays masked until an admin reveals it on purpose."""
 
 from __future__ import annotations
 
-import copy
 import logging
 import uuid
 from collections.abc import Callable, Iterable
@@ -14,6 +13,8 @@ from datetime import datetime, timedelta
 from typing import Any, TypeVar
 
 from meddoc import __version__, serialization
+from meddoc.api.corrections import Drafting, entity_draft, structure_draft
+from meddoc.api.document_view import document_view
 from meddoc.api.gateways import PageImage, PageRenderer, Reprocessor, UploadGateway, Uploads
 from meddoc.api.input_limits import (
     check_entity,
@@ -28,7 +29,6 @@ from meddoc.api.views import (
     DocumentList,
     DocumentView,
     Health,
-    PageLink,
     PipelineStatus,
     ReprocessResult,
     RuntimeHealth,
@@ -63,15 +63,9 @@ from meddoc.ports import (
 )
 from meddoc.privacy import DocumentPhi, document_phi, mask_document, phi_boxes
 from meddoc.review import (
-    check_correction,
-    check_structure_correction,
-    corrected_targets,
-    keep_details,
-    reviewed_structure,
     reviewed_view,
 )
 
-PAGE_IMAGE_URL = "/api/documents/{id}/pages/{number}/image"
 WRITE_ATTEMPTS = 3  # units of work that lost a race with another writer, tried afresh
 REVIEW_ACTIONS = {
     ReviewStatus.APPROVED: "APPROVE",
@@ -168,26 +162,7 @@ class ReviewService:
             record, document, entities, corrections, audit = mask_review(
                 record, document, entities, corrections, audit
             )
-        pages = [
-            PageLink(
-                p.number, PAGE_IMAGE_URL.format(id=document_id, number=p.number), p.width, p.height
-            )
-            for p in (document.pages if document else [])
-        ]
-        # From the (masked) document and corrections: shown values are masked alike.
-        reviewed = reviewed_structure(document, corrections) if document else None
-        return DocumentView(
-            record,
-            document,
-            entities,
-            corrections,
-            audit,
-            pages,
-            phi_revealed=reveal,
-            fields=[f for p in reviewed.pages for f in p.fields] if reviewed else [],
-            tables=[t for p in reviewed.pages for t in p.tables] if reviewed else [],
-            corrected=sorted(corrected_targets(corrections)),
-        )
+        return document_view(record, document, entities, corrections, audit, reveal)
 
     def page_image(
         self, document_id: str, number: int, actor: Actor, reveal: bool = False
@@ -273,43 +248,13 @@ class ReviewService:
         entity: MedicalEntity | None,
         note: str = "",
     ) -> Correction:
-        """The correction, its audit event and the document's new index terms, in one
-        unit of work. The answer is masked as the document's masked view is."""
+        """An entity corrected, added or removed (see _add_correction)."""
         note = check_note(note, "a correction's note")
         if entity is not None:
             check_entity(entity)
-
-        def write(unit: ReviewUnitOfWork) -> tuple[Correction, Document, DocumentPhi]:
-            record = self._record_in(unit, document_id)
-            document = self._document(record)
-            if document is None or document.medical is None:
-                raise Conflict("only a processed (DONE) document has entities to correct")
-            corrections = self.reviews.corrections(document_id)
-            current = {e.id: e for e in reviewed_view(document, corrections)}
-            given = copy.deepcopy(entity)  # checked and completed afresh on each attempt
-            before = check_correction(kind, entity_id, given, current, document)
-            if kind == CorrectionKind.CORRECT and given is not None and entity_id is not None:
-                given = keep_details(given, current[entity_id])
-            correction = Correction(
-                id=uuid.uuid4().hex,
-                document_id=document_id,
-                kind=kind,
-                actor=actor.name,
-                at=self.now(),
-                entity_id=entity_id,
-                entity=given,
-                note=note,
-            )
-            unit.add_correction(correction)
-            after = serialization.to_dict(given) if given is not None else None
-            unit.add_audit(self._event(document_id, kind.value, actor, before, after, note))
-            every = [*corrections, correction]
-            phi = document_phi(document, every)
-            unit.index(document_id, *search_index(document, every, phi))
-            return correction, document, phi
-
-        correction, document, phi = self._write(write)
-        return mask_corrections([correction], mask_document(document, phi), phi)[0]
+        return self._add_correction(
+            document_id, actor, note, entity_draft(kind, entity_id, entity)
+        )
 
     def correct_structure(
         self,
@@ -320,36 +265,11 @@ class ReviewService:
         value: str,
         note: str = "",
     ) -> Correction:
-        """A FIELD or CELL correction (the value of a form field, the text of a table
-        cell), its audit event (the value before and after) in one unit of work. The
-        answer is masked as the document's masked view is."""
+        """A FIELD or CELL correction: the value of a form field, the text of a table
+        cell (see _add_correction)."""
         note = check_note(note, "a correction's note")
         value = check_structure_value(target, value)
-
-        def write(unit: ReviewUnitOfWork) -> tuple[Correction, Document, DocumentPhi]:
-            record = self._record_in(unit, document_id)
-            document = self._document(record)
-            if document is None:
-                raise Conflict("only a processed (DONE) document has fields and tables")
-            corrections = self.reviews.corrections(document_id)
-            before = check_structure_correction(kind, target, document, corrections)
-            correction = Correction(
-                id=uuid.uuid4().hex,
-                document_id=document_id,
-                kind=kind,
-                actor=actor.name,
-                at=self.now(),
-                target=target,
-                value=value,
-                note=note,
-            )
-            unit.add_correction(correction)
-            after = {**before, "value": value}
-            unit.add_audit(self._event(document_id, kind.value, actor, before, after, note))
-            return correction, document, document_phi(document, [*corrections, correction])
-
-        correction, document, phi = self._write(write)
-        return mask_corrections([correction], mask_document(document, phi), phi)[0]
+        return self._add_correction(document_id, actor, note, structure_draft(kind, target, value))
 
     def record_export(
         self, document_id: str, actor: Actor, format_name: str, with_phi: bool
@@ -427,6 +347,45 @@ class ReviewService:
         self.reprocessor.reprocess(record)
         self._audit(record.id, "REPROCESS", actor)
         return True
+
+    def _add_correction(
+        self, document_id: str, actor: Actor, note: str, drafting: Drafting
+    ) -> Correction:
+        """The correction, its audit event (before and after) and, when it changes
+        them, the document's new index terms, in one unit of work. The answer is masked
+        as the document's masked view is."""
+
+        def write(unit: ReviewUnitOfWork) -> tuple[Correction, Document, DocumentPhi]:
+            document = self._document(self._record_in(unit, document_id))
+            if document is None:
+                raise Conflict("only a processed (DONE) document can be corrected")
+            corrections = self.reviews.corrections(document_id)
+            draft = drafting(document, corrections)
+            correction = Correction(
+                id=uuid.uuid4().hex,
+                document_id=document_id,
+                kind=draft.kind,
+                actor=actor.name,
+                at=self.now(),
+                entity_id=draft.entity_id,
+                entity=draft.entity,
+                target=draft.target,
+                value=draft.value,
+                note=note,
+            )
+            unit.add_correction(correction)
+            event = self._event(
+                document_id, draft.kind.value, actor, draft.before, draft.after, note
+            )
+            unit.add_audit(event)
+            every = [*corrections, correction]
+            phi = document_phi(document, every)
+            if draft.reindex:
+                unit.index(document_id, *search_index(document, every, phi))
+            return correction, document, phi
+
+        correction, document, phi = self._write(write)
+        return mask_corrections([correction], mask_document(document, phi), phi)[0]
 
     def _write(self, work: Callable[[ReviewUnitOfWork], T]) -> T:
         """`work` in a unit of work, committed; done again from a fresh read when another

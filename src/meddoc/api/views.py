@@ -16,6 +16,7 @@ from meddoc.model import (
     Field,
     MedicalEntity,
     ReviewStatus,
+    Section,
     Status,
     Table,
 )
@@ -36,11 +37,22 @@ class PageLink:
 
 
 @dataclass(slots=True)
+class Reading:
+    """What an entity is read as where it sits (meddoc.structure.clinical): a drug
+    under "Allergies" is an ALLERGY, an analyte in a lab table a LAB_RESULT."""
+
+    entity_id: int
+    read_as: str  # a StatementKind value
+    section: str  # a SectionKind value
+
+
+@dataclass(slots=True)
 class DocumentView:
     """One document for review. `document` is the machine result (PHI masked unless
     `phi_revealed`); `entities`, `fields` and `tables` are the reviewed view (corrections
     applied; a field or cell id "p<page>.f<n>" / "p<page>.t<n>" names its page), and
-    `corrected` the fields and cells ("p1.t1/r2c3") reviewers corrected."""
+    `corrected` the fields and cells ("p1.t1/r2c3") reviewers corrected; `readings` and
+    `sections` come from the clinical mapping of that reviewed view."""
 
     record: DocumentRecord
     document: Document | None
@@ -52,6 +64,8 @@ class DocumentView:
     fields: list[Field] = field(default_factory=list)
     tables: list[Table] = field(default_factory=list)
     corrected: list[str] = field(default_factory=list)
+    readings: list[Reading] = field(default_factory=list)
+    sections: list[Section] = field(default_factory=list)  # the document's, in text order
 
 
 @dataclass(slots=True)

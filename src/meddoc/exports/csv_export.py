@@ -111,11 +111,10 @@ def _readings(item: ReviewedItem) -> dict[int, list[str]]:
     """Per entity id, the kind of statement it is read into and its section."""
     if item.document is None:
         return {}
-    clinical = clinical_statements(item.document)
+    readings = clinical_statements(item.document).readings()
     return {
         entity_id: [statement.kind.value, statement.section.value]
-        for statement in clinical.statements
-        for entity_id in statement.entity_ids
+        for entity_id, statement in readings.items()
     }
 
 

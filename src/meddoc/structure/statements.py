@@ -120,3 +120,11 @@ class ClinicalStatements:
         """The statement an entity is read into (what the site shows it as), or None
         when the entity makes no statement (an anatomy, a letterhead's word)."""
         return next((s for s in self.statements if entity_id in s.entity_ids), None)
+
+    def readings(self) -> dict[int, Statement]:
+        """Per entity id, the statement it is read into (the first, in text order)."""
+        found: dict[int, Statement] = {}
+        for statement in self.statements:
+            for entity_id in statement.entity_ids:
+                found.setdefault(entity_id, statement)
+        return found
