@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 from meddoc.model import Category, Correction, CorrectionKind, MedicalEntity
 from meddoc.pipeline.store import search_index, summarize
 from tests.exports.documents import PHI_TEXTS, visit_note
+from tests.structure.samples import intake_en, lab_en
 
 AT = datetime(2025, 1, 2, tzinfo=UTC)
 
@@ -71,3 +72,17 @@ def test_given_the_same_phi_reported_twice_then_the_summary_counts_it_once() -> 
     document.medical.entities += document.medical.phi  # DetectEntitiesV2 and DetectPHI
 
     assert summarize(document).phi == len(PHI_TEXTS)
+
+
+def test_given_an_allergen_and_analytes_tagged_as_drugs_then_the_counts_read_them_right() -> None:
+    # 01: Sulfamethoxazole (an allergy) and "Tobacco use" (the patient's habit, tagged as
+    # the family's) are no medication and no condition of the patient's.
+    intake = summarize(intake_en().document(structured=True))
+    # 07: Potassium and LDL cholesterol, tagged MEDICATION in the lab table, are tests.
+    lab = summarize(lab_en(tables=True).document(structured=True))
+
+    # Lisinopril and Levothyroxine; hypertension and hypothyroidism (the sister's breast
+    # cancer is hers).
+    assert (intake.medications, intake.conditions) == (2, 2)
+    assert lab.medications == 0
+    assert lab.tests >= 2

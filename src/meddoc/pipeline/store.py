@@ -31,6 +31,8 @@ from meddoc.ports import DocumentStore, IndexTerm
 from meddoc.privacy import MASK, DocumentPhi, document_phi, mask_document, redact
 from meddoc.review import reviewed_document
 from meddoc.structure import document_structure, structure_of
+from meddoc.structure.clinical import clinical_statements
+from meddoc.structure.statements import StatementKind
 
 STEP = "store"
 INDEXED_CATEGORIES = (
@@ -102,9 +104,10 @@ def summarize(document: Document, name: str = "", phi: DocumentPhi | None = None
     words = [w for page in document.pages for line in page.lines for w in line.words]
     medical = document.medical or MedicalAnalysis()
     phi = phi or document_phi(document)
+    counted = _counted_categories(document)
 
     def count(category: Category) -> int:
-        return sum(1 for e in medical.entities if e.category == category)
+        return sum(1 for e in medical.entities if counted.get(e.id, e.category) == category)
 
     return Summary(
         pages=len(document.pages),
@@ -123,6 +126,30 @@ def summarize(document: Document, name: str = "", phi: DocumentPhi | None = None
         shown_name=redact(name, phi.phrases),
         document_type=structure_of(document).document_type.type.value,
     )
+
+
+# What a statement makes of its entities in the list's counts: an allergen is no
+# medication the patient takes, an analyte tagged as a drug is a test, a relative's
+# condition or a habit is none of the patient's conditions.
+_COUNTED_AS: dict[StatementKind, Category | None] = {
+    StatementKind.MEDICATION: Category.MEDICATION,
+    StatementKind.PRESCRIPTION: Category.MEDICATION,
+    StatementKind.CONDITION: Category.MEDICAL_CONDITION,
+    StatementKind.LAB_RESULT: Category.TEST_TREATMENT_PROCEDURE,
+    StatementKind.TEST_RESULT: Category.TEST_TREATMENT_PROCEDURE,
+    StatementKind.VITAL_SIGN: Category.TEST_TREATMENT_PROCEDURE,
+}
+
+
+def _counted_categories(document: Document) -> dict[int, Category | None]:
+    """Per entity the clinical mapping read, the category it counts in (None: in no
+    count). Entities it left alone count in their own category; those it took in
+    without a statement (a word of the letterhead) in none."""
+    clinical = clinical_statements(document)
+    counted: dict[int, Category | None] = dict.fromkeys(clinical.absorbed_entity_ids)
+    for entity_id, statement in clinical.readings().items():
+        counted[entity_id] = _COUNTED_AS.get(statement.kind)
+    return counted
 
 
 def search_index(
