@@ -299,7 +299,7 @@ export class ListView {
   async exportSelected(format) {
     const ids = [...this.selected];
     try {
-      const name = await exportDocuments(this.api, ids, format);
+      const name = await exportDocuments(this.api, ids, format, false, (text) => notify(text));
       notify(`Exported ${ids.length} document${ids.length > 1 ? "s" : ""} as ${name}`);
     } catch (error) {
       notifyError(error);

@@ -65,6 +65,7 @@ CLAIMS = {
     NO_GROUP_TOKEN: claims("nobody@example.org", "7a8b9c0d-1e2f-4a5b-9c6d-7e8f9a0b1c2d", None),
 }
 ROUTED_METHODS = ("GET", "POST", "DELETE")
+EXPORT_FUNCTION = "meddoc-export"
 CORS_HEADERS = {
     "access-control-allow-origin": SITE_ORIGIN,
     "access-control-expose-headers": "content-disposition",
@@ -87,6 +88,7 @@ def api_environment(state_machine_arn: str) -> dict[str, str]:
         "UPLOAD_BUCKET": UPLOADS,
         "STATE_MACHINE_ARN": state_machine_arn,
         "SITE_ORIGIN": SITE_ORIGIN,
+        "EXPORT_FUNCTION": EXPORT_FUNCTION,
     }
 
 
@@ -216,6 +218,21 @@ def _response(reply: dict[str, Any], origin: str | None) -> Response:
     return Response(int(reply["statusCode"]), headers, data)
 
 
+class InProcessInvoke:
+    """Lambda's asynchronous invoke of the export function, run here at once: the
+    function's own handler, as a cold start imports it (moto would need Docker)."""
+
+    invoked: list[str] = []
+
+    def __init__(self, function_name: str, lambda_client: Any) -> None:
+        assert function_name == EXPORT_FUNCTION
+
+    def start(self, export_id: str) -> None:
+        InProcessInvoke.invoked.append(export_id)
+        context = LambdaContext(f"arn:aws:lambda:{REGION}:{ACCOUNT}:function:{EXPORT_FUNCTION}")
+        load_handler("export")({"export_id": export_id}, context)
+
+
 def _clear_caches() -> None:
     clients.client.cache_clear()
     clients.resource.cache_clear()
@@ -230,6 +247,7 @@ def lambda_host(data_dir: Path | None = None) -> Iterator[LambdaHost]:
         patch.setattr(shim, "template", template)
         for key, value in api_environment("").items():
             patch.setenv(key, value)
+        patch.setattr(api_wiring, "LambdaExportRunner", InProcessInvoke)
         create_stack_resources()
         boto3.client("s3", region_name=REGION).put_bucket_versioning(
             Bucket=UPLOADS, VersioningConfiguration={"Status": "Enabled"}

@@ -94,6 +94,8 @@ def test_every_function_has_its_handler_and_a_sample_event_that_parses() -> None
             assert event["version"] == "2.0"
             assert event["requestContext"]["http"]["method"] in ("GET", "POST", "DELETE")
             assert event["rawPath"].startswith("/api/")
+        elif name == "ExportFunction":
+            assert len(event["export_id"]) == 32  # invoked by the API (api/export_jobs.py)
         elif name == "FailStuckFunction":
             assert event["detail-type"] == "Scheduled Event"
             schedule = props["Events"]["Every15Minutes"]
@@ -278,12 +280,32 @@ def test_the_api_function_may_do_only_what_the_review_service_needs() -> None:
         "s3:DeleteObjectVersion",
         "s3:ListBucketVersions",
         "states:StartExecution",
+        "lambda:InvokeFunction",
     }
     for statement in policy["Statement"]:
         assert statement["Effect"] == "Allow"
         assert statement["Resource"] != "*"
     uploads = next(s for s in policy["Statement"] if s["Action"] == "s3:PutObject")
     assert uploads["Resource"] == {"Sub": "${UploadBucket.Arn}/uploads/*"}
+    # Export jobs: only under exports/ of the results, and only the export function.
+    jobs = next(s for s in policy["Statement"] if s["Sid"] == "ExportJobs")
+    assert jobs["Resource"] == {"Sub": "${ResultsBucket.Arn}/exports/*"}
+    invoke = next(s for s in policy["Statement"] if s["Action"] == "lambda:InvokeFunction")
+    assert invoke["Resource"] == {"GetAtt": "ExportFunction.Arn"}
+
+
+def test_export_files_expire_and_the_export_function_writes_only_exports() -> None:
+    rules = resources()["ResultsBucket"]["Properties"]["LifecycleConfiguration"]["Rules"]
+    assert {
+        "Id": "ExportsExpire",
+        "Status": "Enabled",
+        "Prefix": "exports/",
+        "ExpirationInDays": 1,
+    } in rules
+    policy, _ = resources()["ExportFunction"]["Properties"]["Policies"]
+    writes = [s for s in policy["Statement"] if "s3:PutObject" in s["Action"]]
+    assert [w["Resource"] for w in writes] == [{"Sub": "${ResultsBucket.Arn}/exports/*"}]
+    assert not [s for s in policy["Statement"] if "dynamodb:PutItem" in s["Action"]]
 
 
 def test_the_deploy_step_finds_every_output_it_reads() -> None:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import json
 from collections.abc import Callable, Mapping
 from datetime import datetime
 from typing import Annotated, Any
@@ -16,10 +17,11 @@ from aws_lambda_powertools.event_handler.openapi.params import Query
 from aws_lambda_powertools.event_handler.openapi.types import OpenAPIResponse
 from aws_lambda_powertools.utilities.data_classes import APIGatewayProxyEventV2
 
-from meddoc import __version__
+from meddoc import __version__, serialization
 from meddoc.api.auth import Authenticator
 from meddoc.api.errors import refused, register_error_handlers, unauthenticated
-from meddoc.api.exporting import export_documents
+from meddoc.api.export_jobs import ExportJobs
+from meddoc.api.exporting import INLINE_DOCUMENTS, export_documents
 from meddoc.api.input_limits import MAX_JSON_BYTES, TooLarge, check_json_body
 from meddoc.api.roles import Actor, Permission
 from meddoc.api.service import ReviewService
@@ -30,6 +32,7 @@ from meddoc.api.views import (
     DocumentList,
     DocumentView,
     ErrorBody,
+    ExportJob,
     ExportRequest,
     Health,
     Identity,
@@ -41,7 +44,7 @@ from meddoc.api.views import (
     UploadIntent,
     UploadRequest,
 )
-from meddoc.errors import InvalidRequest, NotAuthenticated
+from meddoc.errors import DocumentNotFound, InvalidRequest, NotAuthenticated
 from meddoc.model import (
     AuditEvent,
     Concept,
@@ -81,9 +84,11 @@ def create_app(
     authenticator: Authenticator,
     site_origin: str | None = None,
     extra_routes: Callable[[APIGatewayHttpResolver], None] | None = None,
+    exports: ExportJobs | None = None,
 ) -> APIGatewayHttpResolver:
     """The resolver; `extra_routes` adds a host's own routes (the local server's upload
-    endpoint) behind the same authentication and error handling."""
+    endpoint) behind the same authentication and error handling. Without `exports`,
+    every export is answered at once, however big."""
     cors = CORSConfig(allow_origin=site_origin, max_age=600) if site_origin else None
     # debug=False whatever POWERTOOLS_DEV says: debug mode prints every event, tokens too.
     app = AuthenticatedResolver(authenticator, cors=cors, enable_validation=True, debug=False)
@@ -95,7 +100,7 @@ def create_app(
     _system_routes(app, service)
     _document_routes(app, service)
     _review_routes(app, service)
-    _export_and_upload_routes(app, service)
+    _export_and_upload_routes(app, service, exports)
     if extra_routes is not None:
         extra_routes(app)
     return app
@@ -234,8 +239,10 @@ def _review_routes(app: APIGatewayHttpResolver, service: ReviewService) -> None:
         return service.delete(document_id, _actor(app))
 
 
-def _export_and_upload_routes(app: APIGatewayHttpResolver, service: ReviewService) -> None:
-    """Exports of one or many documents and upload intents."""
+def _export_and_upload_routes(
+    app: APIGatewayHttpResolver, service: ReviewService, exports: ExportJobs | None
+) -> None:
+    """Exports of one or many documents (many: as an export job), and upload intents."""
 
     @app.get("/api/documents/<document_id>/export", responses=ADMIN_ONLY)
     def export_one(
@@ -251,7 +258,30 @@ def _export_and_upload_routes(app: APIGatewayHttpResolver, service: ReviewServic
 
     @app.post("/api/exports", responses=ADMIN_ONLY)
     def export_many(request: ExportRequest) -> Response[str]:
-        return export_documents(service, _actor(app), request)
+        """Up to INLINE_DOCUMENTS documents: the file. More: 202 and the export job."""
+        if exports is None or len(set(request.ids)) <= INLINE_DOCUMENTS:
+            return export_documents(service, _actor(app), request)
+        job = exports.start(service, _actor(app), request)
+        body = json.dumps(serialization.to_dict(job))
+        headers = {"Location": f"/api/exports/{job.id}", "Cache-Control": "no-store"}
+        return Response(202, content_type="application/json", body=body, headers=headers)
+
+    @app.get("/api/exports/<export_id>", responses=ADMIN_ONLY)
+    def export_job(export_id: str) -> ExportJob:
+        if exports is None:
+            raise DocumentNotFound(f"no export {export_id}")
+        return exports.status(_actor(app), export_id)
+
+    @app.get("/api/exports/<export_id>/file", responses=ADMIN_ONLY)
+    def export_file(export_id: str) -> Response[bytes]:
+        if exports is None:
+            raise DocumentNotFound(f"no export {export_id}")
+        body, content_type, name = exports.file(_actor(app), export_id)
+        headers = {
+            "Content-Disposition": f'attachment; filename="{name}"',
+            "Cache-Control": "private, no-store",
+        }
+        return Response(200, content_type=content_type, body=body, headers=headers)
 
     @app.post("/api/uploads", responses=NO_ROLE)
     def upload(request: UploadRequest) -> UploadIntent:

@@ -5,6 +5,7 @@ PHI went out)."""
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 
 from aws_lambda_powertools.event_handler import Response
 
@@ -28,19 +29,47 @@ CONTENT_TYPES = {
 }
 
 
-def export_documents(
-    service: ReviewService, actor: Actor, request: ExportRequest
-) -> Response[str]:
+EXTENSIONS = {
+    "csv": "csv",
+    "fields_csv": "fields.csv",
+    "statements_csv": "statements.csv",
+    "fhir": "fhir.json",
+    "json": "json",
+}
+INLINE_DOCUMENTS = 25  # more than this: an export job, written to the results bucket
+
+
+@dataclass(frozen=True, slots=True)
+class ExportFile:
+    name: str
+    content_type: str
+    body: str
+
+
+def checked_ids(request: ExportRequest) -> list[str]:
+    """The request's document ids once each; InvalidRequest when the request cannot be
+    served."""
     if request.format not in CONTENT_TYPES:
         raise InvalidRequest("format must be json, csv, fields_csv, statements_csv or fhir")
     ids = list(dict.fromkeys(request.ids))
     if not ids or len(ids) > MAX_DOCUMENTS:
         raise InvalidRequest(f"export 1 to {MAX_DOCUMENTS} documents at a time")
+    return ids
+
+
+def authorize_export(service: ReviewService, actor: Actor, request: ExportRequest) -> bool:
+    """Whether the export carries PHI; NotAllowed when the actor may not have it."""
     phi = request.include_phi or request.include_patient
     if phi:
         what = f"{request.format} export including PHI"
-        service.authorize(actor, Permission.EXPORT_PHI, ids, what)
-    # Every export masks PHI itself unless asked for it (meddoc.privacy decides what).
+        service.authorize(actor, Permission.EXPORT_PHI, checked_ids(request), what)
+    return phi
+
+
+def render_export(service: ReviewService, request: ExportRequest) -> ExportFile:
+    """The export's file. Every export masks PHI itself unless asked for it
+    (meddoc.privacy decides what)."""
+    ids = checked_ids(request)
     items = [ExportItem(*service.document(document_id)) for document_id in ids]
     if request.format == "csv":
         body = export_csv(items, include_phi=request.include_phi)
@@ -53,24 +82,28 @@ def export_documents(
             export_fhir(items, include_patient=request.include_patient), ensure_ascii=False
         )
     else:
+        phi = request.include_phi or request.include_patient
         body = json.dumps(export_json(items, include_phi=phi), ensure_ascii=False)
+    subject = ids[0][:12] if len(ids) == 1 else f"{len(ids)}-documents"
+    name = f"meddoc-{subject}.{EXTENSIONS[request.format]}"
+    return ExportFile(name, CONTENT_TYPES[request.format], body)
+
+
+def export_documents(
+    service: ReviewService, actor: Actor, request: ExportRequest
+) -> Response[str]:
+    """The export as the answer (recorded in each document's audit trail)."""
+    ids = checked_ids(request)
+    phi = authorize_export(service, actor, request)
+    exported = render_export(service, request)
     for document_id in ids:
         service.record_export(document_id, actor, request.format, phi)
-    subject = ids[0][:12] if len(ids) == 1 else f"{len(ids)}-documents"
-    extension = {
-        "csv": "csv",
-        "fields_csv": "fields.csv",
-        "statements_csv": "statements.csv",
-        "fhir": "fhir.json",
-        "json": "json",
-    }[request.format]
-    name = f"meddoc-{subject}.{extension}"
     return Response(
         200,
-        content_type=CONTENT_TYPES[request.format],
-        body=body,
+        content_type=exported.content_type,
+        body=exported.body,
         headers={
-            "Content-Disposition": f'attachment; filename="{name}"',
+            "Content-Disposition": f'attachment; filename="{exported.name}"',
             "Cache-Control": "private, no-store",
         },
     )

@@ -33,6 +33,20 @@ class Uploads(Protocol):
     def delete_original(self, record: DocumentRecord) -> int: ...
 
 
+class ExportRunner(Protocol):
+    """Runs an export job elsewhere (AWS: the export function, invoked asynchronously;
+    locally: a worker thread of the server), so no request waits for it."""
+
+    def start(self, export_id: str) -> None: ...
+
+
+class DownloadLinks(Protocol):
+    """A short-lived link to a finished export (AWS: a presigned GET of the object;
+    locally: the API's own route)."""
+
+    def url(self, ref: ObjectRef, export_id: str, filename: str, content_type: str) -> str: ...
+
+
 @dataclass(frozen=True, slots=True)
 class PageImage:
     """A page image, PHI boxes blacked out unless PHI was revealed."""

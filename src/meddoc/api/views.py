@@ -4,6 +4,7 @@ document describes every response exactly."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from meddoc.model import (
     AuditEvent,
@@ -177,6 +178,20 @@ class ExportRequest:
     format: str = "json"  # json | csv | fields_csv | statements_csv | fhir
     include_phi: bool = False
     include_patient: bool = False
+
+
+@dataclass(slots=True)
+class ExportJob:
+    """An export too big to answer at once, written to the results store by a worker:
+    RUNNING, then DONE with a short-lived `download_url`, or FAILED with a reason."""
+
+    id: str
+    status: str  # RUNNING | DONE | FAILED
+    format: str
+    documents: int
+    created_at: datetime
+    download_url: str = ""
+    reason: str = ""
 
 
 @dataclass(slots=True)

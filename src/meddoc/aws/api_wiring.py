@@ -14,12 +14,14 @@ from botocore.config import Config
 
 from meddoc.api.app import create_app
 from meddoc.api.auth import GatewayAuthorizer
+from meddoc.api.export_jobs import ExportJobs, write_export
 from meddoc.api.service import ReviewService
 from meddoc.aws.clients import SDK_CONFIG, client, resource
 from meddoc.aws.dynamodb_review import DynamoReviewStore
 from meddoc.aws.dynamodb_store import DynamoDocumentStore
 from meddoc.aws.dynamodb_tombstones import DynamoTombstones
 from meddoc.aws.dynamodb_unit_of_work import DynamoReviewUnitOfWork
+from meddoc.aws.export_adapters import LambdaExportRunner, PresignedDownloads
 from meddoc.aws.review_adapters import S3Uploads, StepFunctionsReprocessor
 from meddoc.aws.s3_blobs import S3BlobStore
 from meddoc.aws.settings import ApiSettings
@@ -59,9 +61,28 @@ def review_service(settings: ApiSettings) -> ReviewService:
     )
 
 
+def export_jobs(settings: ApiSettings) -> ExportJobs | None:
+    """Export jobs run by the export function, fetched through presigned GETs."""
+    if not settings.export_function:
+        return None
+    runner = LambdaExportRunner(settings.export_function, client("lambda"))
+    links = PresignedDownloads(presigning_s3(settings.region), settings.url_seconds)
+    return ExportJobs(S3BlobStore(), settings.aws.results_bucket, runner, links, utc_now)
+
+
 @cache
 def api_app() -> APIGatewayHttpResolver:
     settings = ApiSettings.from_environ(os.environ)
     return create_app(
-        review_service(settings), GatewayAuthorizer(), site_origin=settings.site_origin or None
+        review_service(settings),
+        GatewayAuthorizer(),
+        site_origin=settings.site_origin or None,
+        exports=export_jobs(settings),
     )
+
+
+def run_export(export_id: str) -> None:
+    """The export function's work: one export job, written beside its request."""
+    settings = ApiSettings.from_environ(os.environ)
+    service = review_service(settings)
+    write_export(service, service.blobs, settings.aws.results_bucket, export_id)

@@ -76,7 +76,8 @@ class ApiSettings:
     state_machine_arn: str
     region: str
     site_origin: str = ""
-    url_seconds: int = 300  # presigned upload and page-image URLs live this long
+    url_seconds: int = 300  # presigned upload, page-image and export URLs live this long
+    export_function: str = ""  # runs export jobs; none: every export answered at once
 
     @classmethod
     def from_environ(cls, environ: Mapping[str, str]) -> ApiSettings:
@@ -93,6 +94,7 @@ class ApiSettings:
             state_machine_arn=required("STATE_MACHINE_ARN"),
             region=region,
             site_origin=environ.get("SITE_ORIGIN", "").strip().rstrip("/"),
+            export_function=environ.get("EXPORT_FUNCTION", "").strip(),
         )
 
 

@@ -15,6 +15,7 @@ from aws_lambda_powertools.event_handler import APIGatewayHttpResolver
 import meddoc
 from meddoc.api.app import create_app
 from meddoc.api.auth import Authenticator, BearerToken, NoAuthentication, new_token
+from meddoc.api.export_jobs import inline_export_jobs
 from meddoc.api.service import PageRenderer, ReviewService
 from meddoc.api.views import Accepted
 from meddoc.errors import ConfigurationError
@@ -109,7 +110,8 @@ def build_server(
     pages = SandboxedPages(sandbox, runtime.blobs, resolver.released, render_task)
     service = review_service(runtime, uploads, pages)
 
-    app = create_app(service, authenticator, extra_routes=upload_route(uploads))
+    exports = inline_export_jobs(service, runtime.blobs, runtime.layout.bucket, utc_now)
+    app = create_app(service, authenticator, extra_routes=upload_route(uploads), exports=exports)
     resolver.bind(app)
     config = {"mode": "local", "apiBase": "", "auth": "token" if token else "none"}
     server = ReviewServer(
