@@ -75,7 +75,7 @@ build: $(SAM)
 
 # The layers built as sam build builds them (src/Makefile, for x86_64 here), their zipped
 # sizes and each handler's import time under the runtime's Python, best of 5.
-# COLDSTART_ARGS=--shipped-before measures the old single layer without bytecode.
+# COLDSTART_ARGS=--compare also times the old single layer without bytecode.
 coldstart: venv
 	PYENV_VERSION=$(SAM_PYENV) $(BIN)/python -m meddoc.bench.coldstart $(COLDSTART_ARGS)
 

@@ -14,9 +14,12 @@ from botocore.exceptions import ClientError
 
 from meddoc.aws import dynamodb_counters, instrumentation
 from meddoc.aws.clients import service_errors
+from meddoc.aws.document_cost import document_cost
 from meddoc.aws.instrumentation import NAMESPACE, SERVICE, Metric, count_documents
+from meddoc.aws.settings import AwsSettings
 from meddoc.errors import ServiceThrottled
-from tests.aws.cloud import template
+from meddoc.pricing.estimate import Analyses, DocumentShape, WorkflowShape, estimate
+from tests.aws.cloud import TEMPLATE, template
 
 ROOT = Path(__file__).resolve().parents[2]
 CODE = [*ROOT.glob("functions/*/app.py"), *ROOT.glob("src/meddoc/aws/*.py")]
@@ -187,3 +190,17 @@ def test_documents_by_status_are_sent_with_their_status_dimension(
         (directive,) = record["_aws"]["CloudWatchMetrics"]
         assert directive["Namespace"] == NAMESPACE
         assert ["service", "status"] in [sorted(d) for d in directive["Dimensions"]]
+
+
+def test_the_cost_metric_prices_a_document_as_the_pricing_estimate_does() -> None:
+    settings = AwsSettings(results_bucket="r", table_name="t")
+    shape = WorkflowShape.from_files(ROOT / "statemachine" / "pipeline.asl.json", TEMPLATE)
+    for pages, multi_page in ((1, False), (12, True)):
+        whole = estimate([DocumentShape(pages, multi_page)], shape, Analyses())
+        services = whole.by_service()
+        expected = sum(
+            services.get(s, 0.0) for s in ("Textract", "Comprehend", "Comprehend Medical")
+        )
+
+        assert document_cost(pages, multi_page, settings) == pytest.approx(expected)
+        assert expected > 0

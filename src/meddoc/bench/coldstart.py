@@ -2,10 +2,10 @@
 src/Makefile builds them (for x86_64 here), their zipped sizes, and each handler's import
 time under the runtime's Python (`-X importtime`, best of N).
 
-  PYENV_VERSION=3.11.7:3.12.1 python -m meddoc.bench.coldstart [--shipped-before]
+  PYENV_VERSION=3.11.7:3.12.1 python -m meddoc.bench.coldstart [--compare]
 
---shipped-before builds the layout this replaced (one layer with Pillow and pdfium, no
-bytecode), so both figures come from one command."""
+--compare also builds the layout this replaced (one layer with Pillow and pdfium, no
+bytecode) and times both, handler by handler, so both figures come from one run."""
 
 from __future__ import annotations
 
@@ -27,6 +27,9 @@ X86 = "--platform manylinux2014_x86_64 --platform manylinux_2_28_x86_64"
 RUNTIME_BOTO3 = "boto3==1.44.8"  # the Lambda runtime brings its own; pinned as pyproject
 LAYERS = ("CoreLayer", "ImagingLayer")
 IMAGING_USERS = frozenset({"api"})  # functions whose template entry adds ImagingLayer
+CPU_TIMED_IMPORT = (
+    "import time; t = time.process_time(); import app; print(time.process_time() - t)"
+)
 IMPORT_LINE = re.compile(r"import time:\s+(\d+) \|\s+(\d+) \|\s+(\S.*)$")
 # What the handlers read at import (their settings); the values are never used.
 ENVIRONMENT = {
@@ -51,7 +54,8 @@ class Figures:
     layout: str
     layers_zipped_mb: dict[str, float]
     layers_unzipped_mb: dict[str, float]
-    import_ms: dict[str, float]  # best of the runs, per function folder
+    import_ms: dict[str, float]  # -X importtime's cumulative time of app, best of the runs
+    import_cpu_ms: dict[str, float]  # CPU time of the same import (steadier on a busy host)
 
 
 def build_layers(out: Path, runtime_python: str, shipped_before: bool) -> dict[str, Path]:
@@ -117,14 +121,17 @@ def unzipped_mb(directory: Path) -> float:
     return sum(p.stat().st_size for p in directory.rglob("*") if p.is_file()) / 1e6
 
 
-def import_ms(function: Path, paths: Sequence[Path], runtime_python: str, runs: int) -> float:
-    """The handler module's cumulative import time, best of `runs` fresh interpreters."""
+def import_ms(
+    function: Path, paths: Sequence[Path], runtime_python: str, runs: int
+) -> tuple[float, float]:
+    """The handler module's cumulative import time and the CPU time it took, each the
+    best of `runs` fresh interpreters."""
     environment = {**os.environ, **ENVIRONMENT}
     environment["PYTHONPATH"] = os.pathsep.join(str(p) for p in paths)
-    best = float("inf")
+    best, best_cpu = float("inf"), float("inf")
     for _ in range(runs):
         run = subprocess.run(
-            [runtime_python, "-X", "importtime", "-c", "import app"],
+            [runtime_python, "-X", "importtime", "-c", CPU_TIMED_IMPORT],
             cwd=function,
             env=environment,
             capture_output=True,
@@ -134,7 +141,8 @@ def import_ms(function: Path, paths: Sequence[Path], runtime_python: str, runs: 
         if run.returncode != 0:
             raise RuntimeError(f"{function.name} failed to import:\n{run.stderr[-2000:]}")
         best = min(best, _cumulative_us(run.stderr, "app") / 1000)
-    return best
+        best_cpu = min(best_cpu, float(run.stdout.split()[-1]) * 1000)
+    return best, best_cpu
 
 
 def _cumulative_us(report: str, module: str) -> int:
@@ -145,25 +153,40 @@ def _cumulative_us(report: str, module: str) -> int:
     raise RuntimeError(f"no import time for {module}")
 
 
-def measure(out: Path, runtime_python: str, runs: int, shipped_before: bool) -> Figures:
-    layers = build_layers(out, runtime_python, shipped_before)
+BEFORE = "shipped before (one layer with Pillow and pdfium, no .pyc)"
+AFTER = "core layer + imaging layer (API only), .pyc"
+
+
+def measure(out: Path, runtime_python: str, runs: int, layouts: Sequence[str]) -> list[Figures]:
+    """Figures per layout; each handler is timed in every layout in turn, so a busy host
+    slows the layouts alike."""
+    built = {
+        layout: build_layers(out / str(n), runtime_python, layout == BEFORE)
+        for n, layout in enumerate(layouts)
+    }
     runtime = runtime_stand_in(out, runtime_python)
-    timings: dict[str, float] = {}
+    figures = [
+        Figures(
+            layout,
+            {name: round(zipped_mb(path), 2) for name, path in layers.items()},
+            {name: round(unzipped_mb(path), 2) for name, path in layers.items()},
+            {},
+            {},
+        )
+        for layout, layers in built.items()
+    ]
     for function in sorted((ROOT / "functions").iterdir()):
         if not (function / "app.py").exists():
             continue
-        paths = [layers["CoreLayer"] / "python"]
-        if function.name in IMAGING_USERS and "ImagingLayer" in layers:
-            paths.append(layers["ImagingLayer"] / "python")
-        timings[function.name] = round(
-            import_ms(function, [*paths, runtime], runtime_python, runs)
-        )
-    return Figures(
-        "shipped before (one layer, no .pyc)" if shipped_before else "core + imaging, .pyc",
-        {name: round(zipped_mb(path), 2) for name, path in layers.items()},
-        {name: round(unzipped_mb(path), 2) for name, path in layers.items()},
-        timings,
-    )
+        for figure in figures:
+            layers = built[figure.layout]
+            paths = [layers["CoreLayer"] / "python"]
+            if function.name in IMAGING_USERS and "ImagingLayer" in layers:
+                paths.append(layers["ImagingLayer"] / "python")
+            wall, used = import_ms(function, [*paths, runtime], runtime_python, runs)
+            figure.import_ms[function.name] = round(wall)
+            figure.import_cpu_ms[function.name] = round(used)
+    return figures
 
 
 def render(figures: Figures, runs: int) -> str:
@@ -171,10 +194,13 @@ def render(figures: Figures, runs: int) -> str:
     for name, size in figures.layers_zipped_mb.items():
         unzipped = figures.layers_unzipped_mb[name]
         lines.append(f"  {name:<14} {size:6.2f} MB zipped  ({unzipped:.2f} MB unzipped)")
+    lines.append(f"  {'handler import':<29} {'importtime':>10} {'CPU':>8}")
     for function, ms in figures.import_ms.items():
-        lines.append(f"  import {function:<22} {ms:6.0f} ms")
+        used = figures.import_cpu_ms[function]
+        lines.append(f"  {function:<29} {ms:7.0f} ms {used:5.0f} ms")
     slowest = max(figures.import_ms.values(), default=0)
-    lines.append(f"  slowest handler import {slowest:.0f} ms")
+    slowest_cpu = max(figures.import_cpu_ms.values(), default=0)
+    lines.append(f"  {'slowest':<29} {slowest:7.0f} ms {slowest_cpu:5.0f} ms")
     return "\n".join(lines)
 
 
@@ -183,16 +209,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=ROOT / ".aws-sam" / "coldstart")
     parser.add_argument("--python", default="python3.12", help="the Lambda runtime's Python")
     parser.add_argument("--runs", type=int, default=5)
-    parser.add_argument("--shipped-before", action="store_true")
+    parser.add_argument(
+        "--compare", action="store_true", help="also the layout shipped before, interleaved"
+    )
     parser.add_argument("--json", type=Path)
     args = parser.parse_args(argv)
     runtime_python = shutil.which(args.python)
     if runtime_python is None:
         parser.error(f"{args.python} is not on PATH (e.g. PYENV_VERSION=3.11.7:3.12.1)")
-    figures = measure(args.out, runtime_python, args.runs, args.shipped_before)
-    print(render(figures, args.runs))
+    layouts = [BEFORE, AFTER] if args.compare else [AFTER]
+    figures = measure(args.out, runtime_python, args.runs, layouts)
+    print("\n".join(render(figure, args.runs) for figure in figures))
+    print(f"(load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs)")
     if args.json:
-        args.json.write_text(json.dumps(asdict(figures), indent=1))
+        args.json.write_text(json.dumps([asdict(figure) for figure in figures], indent=1))
     return 0
 
 
