@@ -4,25 +4,31 @@ service's throttling becomes its metric."""
 
 from __future__ import annotations
 
+import importlib
 import json
 import re
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 import pytest
 from botocore.exceptions import ClientError
 
-from meddoc.aws import dynamodb_counters, instrumentation
+from meddoc.aws import dynamodb_counters
 from meddoc.aws.clients import service_errors
 from meddoc.aws.document_cost import document_cost
-from meddoc.aws.instrumentation import NAMESPACE, SERVICE, Metric, count_documents
+from meddoc.aws.metric_names import NAMESPACE, SERVICE, Metric
 from meddoc.aws.settings import AwsSettings
 from meddoc.errors import ServiceThrottled
 from meddoc.pricing.estimate import Analyses, DocumentShape, WorkflowShape, estimate
 from tests.aws.cloud import TEMPLATE, template
 
 ROOT = Path(__file__).resolve().parents[2]
-CODE = [*ROOT.glob("functions/*/app.py"), *ROOT.glob("src/meddoc/aws/*.py")]
+# Where metrics are emitted (metric_names.py only names them).
+CODE = [
+    *ROOT.glob("functions/*/app.py"),
+    *(p for p in ROOT.glob("src/meddoc/aws/*.py") if p.name != "metric_names.py"),
+]
 PIPELINE_FUNCTIONS = {
     "ValidateFunction",
     "DetectTextFunction",
@@ -77,7 +83,9 @@ def test_the_template_emits_metrics_under_the_namespace_and_service_the_module_n
     assert variables["POWERTOOLS_SERVICE_NAME"] == SERVICE
 
 
-def test_every_alarm_on_a_meddoc_metric_watches_one_the_code_emits() -> None:
+def test_every_alarm_on_a_meddoc_metric_watches_one_the_code_emits(
+    instrumentation: ModuleType,
+) -> None:
     alarms = resources_of("AWS::CloudWatch::Alarm")
     own = [m for a in alarms.values() for m in alarm_metrics(a) if m["Namespace"] == NAMESPACE]
     assert {m["MetricName"] for m in own} == {
@@ -152,7 +160,14 @@ def test_the_dashboard_shows_only_metrics_the_code_emits_and_every_promised_view
         assert view in titles
 
 
-def flushed(capsys: pytest.CaptureFixture[str]) -> list[dict[str, Any]]:
+@pytest.fixture
+def instrumentation(aws_environment: None) -> ModuleType:
+    """Imported as a handler imports it: under the functions' environment (its logger,
+    tracer and metrics are made at import)."""
+    return importlib.import_module("meddoc.aws.instrumentation")
+
+
+def flushed(instrumentation: ModuleType, capsys: pytest.CaptureFixture[str]) -> list[Any]:
     instrumentation.metrics.flush_metrics()
     lines = capsys.readouterr().out.splitlines()
     return [json.loads(line) for line in lines if line.startswith("{")]
@@ -163,25 +178,24 @@ def throttling(code: str) -> ClientError:
 
 
 def test_a_throttled_textract_call_counts_as_textract_throttled(
-    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+    instrumentation: ModuleType, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    monkeypatch.setattr(instrumentation.metrics, "namespace", NAMESPACE)  # as on Lambda
     instrumentation.metrics.clear_metrics()
     with pytest.raises(ServiceThrottled), service_errors("Amazon Textract"):
         raise throttling("ProvisionedThroughputExceededException")
     with pytest.raises(ServiceThrottled), service_errors("Amazon DynamoDB"):
         raise throttling("ThrottlingException")  # not an AI service: no metric
 
-    (record,) = flushed(capsys)
+    (record,) = flushed(instrumentation, capsys)
     assert record[Metric.TEXTRACT_THROTTLED] == [1.0]
     names = {m["Name"] for d in record["_aws"]["CloudWatchMetrics"] for m in d["Metrics"]}
     assert names == {Metric.TEXTRACT_THROTTLED}
 
 
 def test_documents_by_status_are_sent_with_their_status_dimension(
-    capsys: pytest.CaptureFixture[str],
+    instrumentation: ModuleType, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    count_documents({"DONE": 7, "QUEUED": 0})
+    instrumentation.count_documents({"DONE": 7, "QUEUED": 0})
 
     records = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
     by_status = {r["status"]: r[Metric.DOCUMENTS] for r in records}

@@ -5,7 +5,6 @@ without S3 keys, and metrics (Metric, the only names emitted) flushed per invoca
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from enum import StrEnum
 from typing import Any
 
 from aws_lambda_powertools import Logger, Metrics, Tracer
@@ -13,38 +12,9 @@ from aws_lambda_powertools.metrics import MetricUnit, single_metric
 from aws_xray_sdk.ext import boto_utils  # type: ignore[import-untyped]
 
 from meddoc.aws.clients import observe_throttles
+from meddoc.aws.metric_names import NAMESPACE, SERVICE, STATUS_DIMENSION, Metric
 
-NAMESPACE = "meddoc"  # POWERTOOLS_METRICS_NAMESPACE in template.yaml
-SERVICE = "meddoc"  # POWERTOOLS_SERVICE_NAME: every metric's one dimension, "service"
-STATUS_DIMENSION = "status"  # of Metric.DOCUMENTS: documents by status
-
-
-class Metric(StrEnum):
-    """Every custom metric the functions emit (EMF, namespace meddoc, dimension service);
-    the template's alarms and dashboard use these names (tests/aws/test_observability.py)."""
-
-    UPLOAD_PROCESS = "Upload_process"  # by validate, per job action
-    UPLOAD_SKIP = "Upload_skip"
-    UPLOAD_REJECT = "Upload_reject"
-    PAGES_DETECTED = "PagesDetected"  # pages read by synchronous Textract
-    DOCUMENTS_DONE = "DocumentsDone"
-    DOCUMENTS_FAILED = "DocumentsFailed"
-    DOCUMENTS_TIMED_OUT = "DocumentsTimedOut"  # the stuck-document detector
-    TOMBSTONES_CLEARED = "TombstonesCleared"
-    DOCUMENT_COST = "DocumentCost"  # estimated US dollars of a DONE document's AI calls
-    DOCUMENT_PAGES = "DocumentPages"  # pages of a DONE document
-    DOCUMENTS = "Documents"  # documents per status (dimension status), every 15 minutes
-    TEXTRACT_THROTTLED = "TextractThrottled"  # calls that stayed throttled after the SDK
-    COMPREHEND_THROTTLED = "ComprehendThrottled"  # retries (the workflow retries them)
-    COMPREHEND_MEDICAL_THROTTLED = "ComprehendMedicalThrottled"
-    TRANSLATE_THROTTLED = "TranslateThrottled"
-    API_2XX = "Api2xx"
-    API_3XX = "Api3xx"
-    API_4XX = "Api4xx"
-    API_5XX = "Api5xx"
-    API_KEY_ACCEPTED = "ApiKeyAccepted"
-    API_KEY_REFUSED = "ApiKeyRefused"
-
+__all__ = ["Metric", "count", "count_documents", "instrumented", "logger", "measure", "metrics"]
 
 # The services whose throttling is counted, by the names the adapters give
 # clients.service_errors.
@@ -73,7 +43,8 @@ scrub_traced_parameters()
 logger = Logger()
 # Only botocore: an HTTP-level patch would record request URLs, and an S3 URL holds the key.
 tracer = Tracer(patch_modules=["botocore"])
-metrics = Metrics()
+# Named here, not only in the environment: the alarms match these exact names.
+metrics = Metrics(namespace=NAMESPACE, service=SERVICE)
 
 Handler = Callable[[dict[str, Any], Any], Any]
 
