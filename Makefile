@@ -10,7 +10,7 @@ DATA ?= ../shared/data
 # sam build needs the Lambda runtime's Python (3.12) on PATH; pyenv provides it here.
 SAM_PYENV ?= 3.11.7:3.12.1
 
-.PHONY: help venv run test lint format bench build deploy checkov clean
+.PHONY: help venv run test lint format bench build coldstart deploy checkov clean
 
 help:
 	@echo "make run    - process the sample documents offline, then serve the review site"
@@ -18,6 +18,7 @@ help:
 	@echo "make lint   - ruff, mypy, cfn-lint"
 	@echo "make bench  - accuracy and speed figures (needs $(DATA))"
 	@echo "make build  - sam build;  make deploy - sam deploy"
+	@echo "make coldstart - layer sizes and handler import times (x86 stand-in)"
 	@echo "make checkov - checkov on the SAM-transformed template (installs it into .venv-checkov)"
 
 $(BIN)/.installed: pyproject.toml
@@ -71,6 +72,12 @@ $(SAM):
 
 build: $(SAM)
 	PYENV_VERSION=$(SAM_PYENV) $(SAM) build
+
+# The layers built as sam build builds them (src/Makefile, for x86_64 here), their zipped
+# sizes and each handler's import time under the runtime's Python, best of 5.
+# COLDSTART_ARGS=--compare also times the old single layer without bytecode.
+coldstart: venv
+	PYENV_VERSION=$(SAM_PYENV) $(BIN)/python -m meddoc.bench.coldstart $(COLDSTART_ARGS)
 
 # STACK=<name> picks the stack (default meddoc, as in samconfig.toml); the site's
 # config.json is written from that stack's outputs.

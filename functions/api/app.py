@@ -7,7 +7,7 @@ from typing import Any
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from meddoc.aws.api_wiring import api_app
-from meddoc.aws.instrumentation import count, instrumented, logger
+from meddoc.aws.instrumentation import Metric, count, instrumented, logger
 
 
 @instrumented
@@ -16,5 +16,5 @@ def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     status = int(response.get("statusCode", 500))
     method = event.get("requestContext", {}).get("http", {}).get("method", "")
     logger.info("answered", extra={"method": method, "status": status})
-    count(f"Api{status // 100}xx")
+    count(Metric(f"Api{status // 100}xx"))
     return response

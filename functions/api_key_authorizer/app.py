@@ -8,7 +8,7 @@ from typing import Any
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from meddoc.aws.api_key import api_key_verifier
-from meddoc.aws.instrumentation import count, instrumented, logger
+from meddoc.aws.instrumentation import Metric, count, instrumented, logger
 
 
 @instrumented
@@ -19,7 +19,7 @@ def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     logger.info(
         "api key checked", extra={"allowed": allowed, "key_name": identity and identity.name}
     )
-    count("ApiKeyAccepted" if allowed else "ApiKeyRefused")
+    count(Metric.API_KEY_ACCEPTED if allowed else Metric.API_KEY_REFUSED)
     if identity is None:
         return {"isAuthorized": False, "context": {}}
     return {

@@ -6,7 +6,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from meddoc.aws.events import job_from_event, job_payload
 from meddoc.aws.idempotency import once_per_attempt
-from meddoc.aws.instrumentation import count, instrumented, logger
+from meddoc.aws.instrumentation import Metric, count, instrumented, logger
 from meddoc.aws.wiring import runtime
 from meddoc.pipeline.detect_text import detect_text
 from meddoc.pipeline.runner import utc_now
@@ -22,5 +22,5 @@ def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     job = detect_text(
         job, detector=aws.text_detector, artifacts=aws.artifacts, store=aws.store, now=utc_now
     )
-    count("PagesDetected", job.page_count)
+    count(Metric.PAGES_DETECTED, job.page_count)
     return job_payload(job)

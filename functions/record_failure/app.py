@@ -7,7 +7,7 @@ from typing import Any
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from meddoc.aws.events import failure_request, job_from_event, job_payload
-from meddoc.aws.instrumentation import count, instrumented, logger
+from meddoc.aws.instrumentation import Metric, count, instrumented, logger
 from meddoc.aws.wiring import runtime
 from meddoc.pipeline.failure import record_failure
 from meddoc.pipeline.runner import utc_now
@@ -29,5 +29,5 @@ def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
         deletions=aws.deletions,
     )
     logger.warning("document failed", extra={"document_id": job.document_id, "step": request.step})
-    count("DocumentsFailed")
+    count(Metric.DOCUMENTS_FAILED)
     return job_payload(job)

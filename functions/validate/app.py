@@ -6,7 +6,7 @@ from typing import Any
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from meddoc.aws.events import job_from_event, job_payload
-from meddoc.aws.instrumentation import count, instrumented, logger
+from meddoc.aws.instrumentation import Metric, count, instrumented, logger
 from meddoc.aws.wiring import runtime
 from meddoc.pipeline.runner import utc_now
 from meddoc.pipeline.validate import validate
@@ -28,5 +28,5 @@ def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
         deletions=aws.deletions,
     )
     logger.info("validated", extra={"document_id": job.document_id, "action": job.action})
-    count(f"Upload_{job.action}")
+    count(Metric(f"Upload_{job.action}"))
     return job_payload(job)

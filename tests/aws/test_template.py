@@ -256,7 +256,8 @@ def test_every_api_route_is_behind_cognito_or_the_api_key_authorizer() -> None:
 
 
 def test_the_api_function_may_do_only_what_the_review_service_needs() -> None:
-    policy, key_use = resources()["ApiFunction"]["Properties"]["Policies"]
+    counters, policy, key_use = resources()["ApiFunction"]["Properties"]["Policies"]
+    assert counters == {"Ref": "StatusCountersPolicy"}  # its own items only (test_observability)
     assert key_use == KEY_USE
     actions = {
         action

@@ -26,15 +26,19 @@ IDEMPOTENCY = {
     "dynamodb:UpdateItem",
     "dynamodb:DeleteItem",
 }
+# The status counters, moved with each status change (dynamodb_counters.py) and read.
+COUNTERS = {"dynamodb:UpdateItem", "dynamodb:BatchGetItem"}
 # What each function's code calls (handler, pipeline step, adapters), by AWS action.
 EXPECTED = {
-    "ValidateFunction": READ_ORIGINALS | {"dynamodb:GetItem", "dynamodb:PutItem"},
+    "ValidateFunction": READ_ORIGINALS | COUNTERS | {"dynamodb:GetItem", "dynamodb:PutItem"},
     "DetectTextFunction": READ_ORIGINALS
     | RESULTS_STEP
+    | COUNTERS
     | IDEMPOTENCY
     | {"textract:AnalyzeDocument"},
     "StartTextDetectionFunction": READ_ORIGINALS
     | RESULTS_STEP
+    | COUNTERS
     | {"dynamodb:PutItem", "textract:StartDocumentAnalysis"},
     "GetTextDetectionFunction": RESULTS_STEP | {"textract:GetDocumentAnalysis"},
     "AnalyzeLanguageFunction": RESULTS_STEP
@@ -60,9 +64,11 @@ EXPECTED = {
         "comprehendmedical:InferSNOMEDCT",
     },
     "StoreFunction": RESULTS_STEP
+    | COUNTERS
     | {"s3:GetObject", "dynamodb:PutItem", "dynamodb:Query", "dynamodb:BatchWriteItem"},
-    "RecordFailureFunction": READ_ORIGINALS | RESULTS_STEP | {"dynamodb:PutItem"},
+    "RecordFailureFunction": READ_ORIGINALS | RESULTS_STEP | COUNTERS | {"dynamodb:PutItem"},
     "FailStuckFunction": RESULTS_STEP
+    | COUNTERS
     | {"dynamodb:Query", "dynamodb:PutItem", "dynamodb:DeleteItem", "dynamodb:BatchWriteItem"},
     "ApiKeyAuthorizerFunction": {"secretsmanager:GetSecretValue"},
 }

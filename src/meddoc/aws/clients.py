@@ -3,7 +3,7 @@ meddoc's typed errors (which the workflow's Retry and Catch match by name)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from functools import cache
 from typing import Any
@@ -53,6 +53,15 @@ UNAVAILABLE_CODES = frozenset(
 )
 
 
+# Told the service's name each time it throttles a call beyond the SDK's own retries
+# (instrumentation counts them as metrics; nothing here depends on powertools).
+_throttle_observers: list[Callable[[str], None]] = []
+
+
+def observe_throttles(observer: Callable[[str], None]) -> None:
+    _throttle_observers.append(observer)
+
+
 @cache
 def client(service: str) -> Any:
     """One client per service per process (Lambda reuses it across invocations)."""
@@ -79,6 +88,8 @@ def service_errors(service: str) -> Iterator[None]:
         code = error_code(exc)
         status = int(exc.response.get("ResponseMetadata", {}).get("HTTPStatusCode", 0))
         if code in THROTTLING_CODES or status == 429:
+            for observer in _throttle_observers:
+                observer(service)
             raise ServiceThrottled(f"{service} is throttling requests ({code})") from exc
         if code in UNAVAILABLE_CODES or status >= 500:
             raise ServiceUnavailable(f"{service} is unavailable ({code})") from exc

@@ -21,13 +21,17 @@ from boto3.dynamodb.conditions import Key
 
 from meddoc import serialization
 from meddoc.aws.clients import resource, service_errors
+from meddoc.aws.dynamodb_counters import LostRace, delete_counted, status_counts
 from meddoc.aws.dynamodb_search import DocumentSearch
-from meddoc.model import AuditEvent, Correction, Status
+from meddoc.aws.dynamodb_store import document_key
+from meddoc.errors import ServiceUnavailable
+from meddoc.model import AuditEvent, Correction
 from meddoc.ports import DocumentQuery, RecordPage
 
 AUDIT = "AUDIT#"
 CORRECTION = "CORRECTION#"
 SERVICE = "Amazon DynamoDB"
+ATTEMPTS = 8
 
 
 def _utc_now() -> datetime:
@@ -70,24 +74,8 @@ class DynamoReviewStore:
             return self.finder.page(query)
 
     def count_by_status(self) -> dict[str, int]:
-        counts: dict[str, int] = {}
-        with service_errors(SERVICE):
-            for status in Status:
-                request: dict[str, Any] = {
-                    "IndexName": "ByStatus",
-                    "KeyConditionExpression": Key("gsi1pk").eq(f"STATUS#{status.value}"),
-                    "Select": "COUNT",
-                }
-                total = 0
-                while True:
-                    answer = self.table.query(**request)
-                    total += int(answer.get("Count", 0))
-                    if "LastEvaluatedKey" not in answer:
-                        break
-                    request["ExclusiveStartKey"] = answer["LastEvaluatedKey"]
-                if total:
-                    counts[status.value] = total
-        return counts
+        """From the status counters the record writes keep (not the index: O(1) reads)."""
+        return status_counts(self.table)
 
     def add_audit(self, event: AuditEvent) -> None:
         self._put(audit_item(event))
@@ -108,7 +96,9 @@ class DynamoReviewStore:
         ]
 
     def delete(self, document_id: str) -> None:
-        """Every item of the partition: the record, its terms, audit and corrections."""
+        """Every item of the partition: the record (with its count), its terms, audit and
+        corrections."""
+        self._delete_record(document_id)
         keys = [
             {"pk": item["pk"], "sk": item["sk"]}
             for item in self._partition(document_id, "", keys_only=True)
@@ -116,6 +106,20 @@ class DynamoReviewStore:
         with service_errors(SERVICE), self.table.batch_writer() as batch:
             for key in keys:
                 batch.delete_item(Key=key)
+
+    def _delete_record(self, document_id: str) -> None:
+        key = document_key(document_id)
+        for _ in range(ATTEMPTS):
+            with service_errors(SERVICE):
+                item = self.table.get_item(Key=key, ConsistentRead=True).get("Item")
+            if item is None:
+                return
+            try:
+                delete_counted(self.table, key, str(item["status"]), int(item["version"]))
+                return
+            except LostRace:
+                continue  # a step changed the record meanwhile: read it again
+        raise ServiceUnavailable("the document record changed concurrently too many times")
 
     def _put(self, item: dict[str, Any]) -> None:
         with service_errors(SERVICE):

@@ -9,7 +9,8 @@ the indexes); each search term is one more item under the document's partition.
 
 (<t> is the record's created_at, so every index pages by date.) A processed record is in
 ByTerm under its document type too: a list filtered by type reads only documents of that
-type, and the entry changes with the record in the same write.
+type, and the entry changes with the record in the same write. A write that changes a
+record's status moves the status counters in the same transaction (dynamodb_counters.py).
 """
 
 from __future__ import annotations
@@ -17,10 +18,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from botocore.exceptions import ClientError
-
 from meddoc import serialization
-from meddoc.aws.clients import error_code, resource, service_errors
+from meddoc.aws.clients import resource, service_errors
+from meddoc.aws.dynamodb_counters import LostRace, put_counted
 from meddoc.errors import DocumentNotFound, ServiceUnavailable
 from meddoc.model import DocumentRecord
 from meddoc.ports import IndexTerm, RecordChange
@@ -70,17 +70,17 @@ class DynamoDocumentStore:
         return _record(item) if item else None
 
     def create(self, record: DocumentRecord) -> bool:
-        try:
-            with_conflicts = record_item(record, version=1)
-            self.table.put_item(
-                Item=with_conflicts, ConditionExpression="attribute_not_exists(pk)"
-            )
-        except ClientError as exc:
-            if error_code(exc) == "ConditionalCheckFailedException":
-                return False
-            with service_errors("Amazon DynamoDB"):
-                raise
-        return True
+        """False if the record exists already. The status counters count it in the same
+        transaction (dynamodb_counters)."""
+        new = {"ConditionExpression": "attribute_not_exists(pk)"}
+        for _ in range(_ATTEMPTS):
+            try:
+                put_counted(self.table, record_item(record, version=1), None, new)
+                return True
+            except LostRace:
+                if self._item(record.id) is not None:
+                    return False
+        raise ServiceUnavailable("the status counters were busy too many times")
 
     def update(self, document_id: str, change: RecordChange) -> DocumentRecord:
         for _ in range(_ATTEMPTS):
@@ -91,17 +91,15 @@ class DynamoDocumentStore:
             if not change(record):
                 return record
             version = int(item["version"])
+            guard = {
+                "ConditionExpression": "version = :v",
+                "ExpressionAttributeValues": {":v": version},
+            }
             try:
-                self.table.put_item(
-                    Item=record_item(record, version + 1),
-                    ConditionExpression="version = :v",
-                    ExpressionAttributeValues={":v": version},
-                )
+                put_counted(self.table, record_item(record, version + 1), item["status"], guard)
                 return record
-            except ClientError as exc:
-                if error_code(exc) != "ConditionalCheckFailedException":
-                    with service_errors("Amazon DynamoDB"):
-                        raise
+            except LostRace:
+                continue
         raise ServiceUnavailable("the document record changed concurrently too many times")
 
     def index(self, document_id: str, terms: Iterable[IndexTerm], text: str = "") -> None:

@@ -15,6 +15,7 @@ from botocore.exceptions import ClientError
 
 from meddoc import serialization
 from meddoc.aws.clients import error_code, service_errors
+from meddoc.aws.dynamodb_counters import moves
 from meddoc.aws.dynamodb_review import audit_item, correction_item
 from meddoc.aws.dynamodb_store import (
     document_key,
@@ -35,6 +36,7 @@ MAX_ITEMS = 100  # TransactWriteItems' limit of actions per transaction
 class _Read:
     record: DocumentRecord
     version: int
+    status: str  # as read: a change of status moves the status counters at commit
 
 
 class DynamoReviewUnitOfWork:
@@ -92,7 +94,7 @@ class DynamoReviewUnitOfWork:
         changes as fit; index changes beyond MAX_ITEMS (only when the stored index was
         out of date before this unit) follow in batches: the index is derived data, and
         the next write of the document's terms computes the difference again."""
-        actions = [*self._guards(), *self._writes]
+        actions = [*self._guards(), *self._counters(), *self._writes]
         if len(actions) > MAX_ITEMS:
             raise ServiceRejected(f"{SERVICE}: more than {MAX_ITEMS} review writes at once")
         room = MAX_ITEMS - len(actions)
@@ -114,7 +116,7 @@ class DynamoReviewUnitOfWork:
             if item is None:
                 return None
             record = serialization.loads(DocumentRecord, item["data"])
-            self._reads[document_id] = _Read(record, int(item["version"]))
+            self._reads[document_id] = _Read(record, int(item["version"]), str(item["status"]))
         return self._reads[document_id]
 
     def _guards(self) -> list[dict[str, Any]]:
@@ -131,6 +133,10 @@ class DynamoReviewUnitOfWork:
             }
             for read in self._reads.values()
         ]
+
+    def _counters(self) -> list[dict[str, Any]]:
+        changes = [(i, r.status, r.record.status.value) for i, r in self._reads.items()]
+        return moves(self.table_name, changes)
 
     def _put(self, item: dict[str, Any]) -> dict[str, Any]:
         return {"TableName": self.table_name, "Item": item}

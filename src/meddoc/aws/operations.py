@@ -1,6 +1,6 @@
 """Operating a deployed stack from a terminal with AWS credentials: status, reprocess
-(documents, a status, or all), delete a document everywhere, and the bulk backfill over
-a bucket prefix. `python -m meddoc.aws.operations --stack meddoc COMMAND ...`"""
+(documents, a status, or all), delete a document everywhere, the bulk backfill over a
+bucket prefix, recount. `python -m meddoc.aws.operations --stack meddoc COMMAND ...`"""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ import boto3
 from meddoc.api.roles import admin
 from meddoc.api.service import ReviewService
 from meddoc.aws.api_wiring import review_service
+from meddoc.aws.dynamodb_counters import recount
 from meddoc.aws.settings import ApiSettings
 from meddoc.errors import ConfigurationError, MeddocError
 from meddoc.model import Status
@@ -79,6 +80,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--stack", default="meddoc")
     commands = parser.add_subparsers(dest="command", required=True)
     commands.add_parser("status", help="documents by status, and the one waiting longest")
+    commands.add_parser(
+        "recount", help="set the status counters from a full count (once, after an upgrade)"
+    )
     reprocess = commands.add_parser("reprocess", help="run documents through the pipeline again")
     reprocess.add_argument("ids", nargs="*")
     reprocess.add_argument("--status", choices=["DONE", "FAILED"])
@@ -109,6 +113,10 @@ def _run(args: argparse.Namespace) -> int:
     if args.command == "backfill":
         arn = start_backfill(outputs, args.prefix, args.reprocess, args.concurrency)
         print(f"backfill started: {arn}")
+        return 0
+    if args.command == "recount":
+        table = boto3.resource("dynamodb").Table(outputs["DocumentsTableName"])
+        print(json.dumps(recount(table, [status.value for status in Status]), indent=1))
         return 0
     region = boto3.session.Session().region_name or "us-east-1"
     service = service_for(outputs, region)

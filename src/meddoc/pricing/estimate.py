@@ -195,6 +195,22 @@ def estimate(
     return Estimate(len(documents), pages, tally.lines(), _explain(given, analyses, shape))
 
 
+def service_cost(
+    document: DocumentShape,
+    analyses: Analyses,
+    assumptions: Assumptions | None = None,
+    prices: PriceTable = PRICES,
+) -> float:
+    """US dollars of one document's Textract, Comprehend and Comprehend Medical calls
+    (the per-document part of `estimate`; characters from the assumed characters a page)."""
+    tally = _Tally(prices)
+    _text_detection(tally, document, analyses.textract_features)
+    characters = document.pages * (assumptions or Assumptions()).characters_per_page
+    _comprehend(tally, characters, analyses)
+    _medical(tally, characters, analyses)
+    return sum(line.cost for line in tally.lines())
+
+
 class _Tally:
     def __init__(self, prices: PriceTable) -> None:
         self.prices = prices
