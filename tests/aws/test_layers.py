@@ -68,16 +68,17 @@ def handlers() -> dict[str, Path]:
     return {path.parent.name: path for path in sorted(ROOT.glob("functions/*/app.py"))}
 
 
-def test_only_the_api_function_can_reach_pillow_or_pdfium() -> None:
+def test_only_the_functions_running_the_review_service_can_reach_pillow_or_pdfium() -> None:
+    # The API and the export function (export jobs read documents through the service).
     reaching = {
         name
         for name, handler in handlers().items()
         if {module.split(".")[0] for module in reachable(handler)} & IMAGING
     }
-    assert reaching == {"api"}
+    assert reaching == {"api", "export"}
 
 
-def test_the_imaging_layer_is_the_api_functions_only() -> None:
+def test_the_imaging_layer_is_the_review_services_functions_only() -> None:
     """As deployed: SAM adds a function's Layers to the Globals' (the core layer)."""
     layers = {
         name: [ref["Ref"] for ref in resource["Properties"].get("Layers", [])]
@@ -88,7 +89,7 @@ def test_the_imaging_layer_is_the_api_functions_only() -> None:
     with_imaging = {
         name for name, refs in layers.items() if any(r.startswith("ImagingLayer") for r in refs)
     }
-    assert with_imaging == {"ApiFunction"}
+    assert with_imaging == {"ApiFunction", "ExportFunction"}
 
 
 def test_the_imaging_packages_leave_the_core_layer_pinned_as_the_project_pins_them() -> None:
