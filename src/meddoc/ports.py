@@ -24,15 +24,40 @@ from meddoc.model import (
 )
 
 
+class CallCheckpoints(Protocol):
+    """Answers of billable calls kept per chunk while a step runs, so that a retried step
+    reads back what an earlier try already paid for (pipeline.checkpoints)."""
+
+    def get(self, api: str, index: int, request: str) -> Any | None:
+        """The answer kept for call `index` of `api` with exactly this request, or None."""
+        ...
+
+    def put(self, api: str, index: int, request: str, response: Any) -> None: ...
+
+
 @dataclass(slots=True)
 class ResponseLog:
     """Raw service responses gathered while a step runs; the step stores them beside the
-    result so that nothing the services said is lost. Offline engines may leave it empty."""
+    result so that nothing the services said is lost. Offline engines may leave it empty.
+    With checkpoints, `call` makes each billable call at most once per attempt."""
 
     responses: list[tuple[str, Any]] = field(default_factory=list)
+    checkpoints: CallCheckpoints | None = None
 
     def add(self, api: str, response: Any) -> None:
         self.responses.append((api, response))
+
+    def call(self, api: str, index: int, request: str, make: Callable[[], Any]) -> Any:
+        """The answer to call `index` of `api`: read back when an earlier try of the step
+        kept it, else made (billed), kept, and logged. `request` is everything the answer
+        depends on (chunk text and parameters), so a changed request is asked again."""
+        response = self.checkpoints.get(api, index, request) if self.checkpoints else None
+        if response is None:
+            response = make()
+            if self.checkpoints is not None:
+                self.checkpoints.put(api, index, request, response)
+        self.add(api, response)
+        return response
 
 
 class BlobStore(Protocol):

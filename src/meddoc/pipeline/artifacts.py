@@ -9,6 +9,7 @@ from typing import Any, TypeVar
 
 from meddoc import serialization
 from meddoc.model import Document, ObjectRef
+from meddoc.pipeline.checkpoints import Checkpoints
 from meddoc.pipeline.deletion import Deletions
 from meddoc.pipeline.job import Job, ResultsLayout
 from meddoc.ports import BlobStore, ResponseLog
@@ -35,6 +36,10 @@ class Artifacts:
     def load(self, job: Job, name: str, cls: type[T]) -> T:
         ref = self.layout.artifact(job.document_id, name)
         return serialization.loads(cls, self.blobs.read(ref))
+
+    def response_log(self, job: Job, step: str) -> ResponseLog:
+        """A log whose billable calls are checkpointed for this step of this attempt."""
+        return ResponseLog(checkpoints=Checkpoints(self.blobs, self.layout, job, step))
 
     def save_raw(self, job: Job, step: str, log: ResponseLog) -> None:
         """Keep every raw response (numbered in call order) for audit and reparsing."""

@@ -62,5 +62,10 @@ class ResultsLayout:
     def artifact(self, document_id: str, name: str) -> ObjectRef:
         return ObjectRef(self.bucket, f"{self.prefix(document_id)}steps/{name}.json")
 
+    def checkpoint(self, document_id: str, attempt: int, name: str) -> ObjectRef:
+        """A billable call's answer kept for retries of that attempt (checkpoints.py)."""
+        key = f"{self.prefix(document_id)}steps/checkpoints/{attempt}/{name}.json"
+        return ObjectRef(self.bucket, key)
+
     def raw(self, document_id: str, name: str) -> ObjectRef:
         return ObjectRef(self.bucket, f"{self.prefix(document_id)}raw/{name}.json")
