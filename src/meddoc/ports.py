@@ -71,6 +71,10 @@ class BlobStore(Protocol):
 
     def read_chunks(self, ref: ObjectRef, chunk_size: int = 1 << 20) -> Iterator[bytes]: ...
 
+    def read_range(self, ref: ObjectRef, start: int, length: int) -> bytes:
+        """Up to `length` bytes from offset `start` (fewer at the end of the object)."""
+        ...
+
     def write(self, ref: ObjectRef, data: bytes, content_type: str) -> None: ...
 
     def delete_prefix(self, bucket: str, prefix: str) -> int:
@@ -84,15 +88,31 @@ class TextDetector(Protocol):
     def detect(self, ref: ObjectRef, content_type: str, log: ResponseLog) -> TextDetection: ...
 
 
+@dataclass(frozen=True, slots=True)
+class ResultPage:
+    """One page of an asynchronous job's results, as the service returned it."""
+
+    api: str
+    response: Any
+    next_token: str = ""  # "" on the last page
+
+
 class AsyncTextDetector(Protocol):
-    """OCR of a multi-page document (PDF, TIFF) as a job: start, then poll."""
+    """OCR of a multi-page document (PDF, TIFF) as a job: start, then fetch its result
+    pages one at a time (each is stored before the next is asked for), then assemble
+    the detection from the stored pages, read back one at a time."""
 
     def start(self, ref: ObjectRef, token: str, log: ResponseLog) -> str:
         """Start a job; the same token starts no second job. Returns the job id."""
         ...
 
-    def poll(self, job_id: str, log: ResponseLog) -> TextDetection | None:
-        """The detection once the job has finished, None while it is running."""
+    def fetch(self, job_id: str, token: str) -> ResultPage | None:
+        """The result page after `token` ("" for the first); None while the job runs.
+        Raises TextDetectionFailed when the job failed."""
+        ...
+
+    def assemble(self, pages: Iterable[Any]) -> TextDetection:
+        """The detection from every result page's response, in order, consumed lazily."""
         ...
 
 

@@ -5,6 +5,8 @@ check that the document was not deleted meanwhile (see deletion.py)."""
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from meddoc import serialization
@@ -50,6 +52,21 @@ class Artifacts:
         if log.responses:
             self.stop_if_deleted(job)
 
+    def save_raw_page(self, job: Job, step: str, number: int, api: str, response: Any) -> None:
+        """One raw response stored as soon as it arrives (as save_raw would number it)."""
+        ref = self.layout.raw(job.document_id, f"{step}-{number:04d}-{api}")
+        body = json.dumps(response, ensure_ascii=False, default=str).encode("utf-8")
+        self.blobs.write(ref, body, JSON)
+
+    def raw_pages(self, job: Job, step: str, api: str, count: int) -> RawPages:
+        """The raw responses save_raw_page stored, read back one at a time (each time
+        the result is iterated)."""
+        refs = [
+            self.layout.raw(job.document_id, f"{step}-{number:04d}-{api}")
+            for number in range(1, count + 1)
+        ]
+        return RawPages(self.blobs, refs)
+
     def save_document(self, job: Job, document: Document) -> ObjectRef:
         ref = self.layout.document(job.document_id)
         self.blobs.write(ref, serialization.dumps(document).encode("utf-8"), JSON)
@@ -61,3 +78,13 @@ class Artifacts:
         deleted while this run worked on it."""
         if self.deletions is not None:
             self.deletions.stop_if_deleted(job, indexed)
+
+
+@dataclass(frozen=True, slots=True)
+class RawPages:
+    blobs: BlobStore
+    refs: list[ObjectRef]
+
+    def __iter__(self) -> Iterator[Any]:
+        for ref in self.refs:
+            yield json.loads(self.blobs.read(ref))
