@@ -36,7 +36,7 @@ EXPECTED = {
     "StartTextDetectionFunction": READ_ORIGINALS
     | RESULTS_STEP
     | {"dynamodb:PutItem", "textract:StartDocumentAnalysis"},
-    "GetTextDetectionFunction": RESULTS_STEP | {"textract:GetDocumentAnalysis"},
+    "GetTextDetectionFunction": RESULTS_STEP | {"s3:GetObject", "textract:GetDocumentAnalysis"},
     "AnalyzeLanguageFunction": RESULTS_STEP
     | IDEMPOTENCY
     | {"s3:GetObject", "comprehend:DetectDominantLanguage", "translate:TranslateText"},
