@@ -116,7 +116,7 @@ def validate_case(megabytes: int, work: Path, whole: bool) -> dict[str, Any]:
     pages = 1000
     (work / "uploads").mkdir(parents=True, exist_ok=True)
     path = work / "uploads" / "big.pdf"
-    size = write_sparse_pdf(path, pages, megabytes * MB // pages)
+    size = write_sparse_pdf(path, pages, (megabytes - 1) * MB // pages)  # within the limit
     start = peak_mb()
     if whole:  # as Validate did before: the whole file in memory, hashed and identified
         data = path.read_bytes()

@@ -14,8 +14,8 @@ from meddoc.limits import megabytes
 from meddoc.model import ObjectRef
 from meddoc.ports import BlobStore
 
-BLOCK_BYTES = 1 << 20  # one ranged GET; PDF objects of a page usually sit together
-CACHED_BLOCKS = 8
+BLOCK_BYTES = 64 << 10  # one ranged GET; PDF objects of a page usually sit together
+CACHED_BLOCKS = 64
 # A reader that asks for "the rest of the file" (pypdf rebuilding a broken cross-reference
 # table) gets it only up to this much; beyond, the file is refused as corrupt.
 MAX_READ_ALL_BYTES = 64 << 20
@@ -23,7 +23,8 @@ MAX_READ_ALL_BYTES = 64 << 20
 
 class RangedFile(io.RawIOBase):
     """Bytes of `ref` (of `size` bytes) by ranged reads of BLOCK_BYTES, the last
-    CACHED_BLOCKS kept. `reads` counts the ranged reads made."""
+    CACHED_BLOCKS kept; a read of a block or more is one ranged read of its own. `reads`
+    counts the ranged reads made."""
 
     def __init__(
         self,
@@ -85,6 +86,9 @@ class RangedFile(io.RawIOBase):
     def read_at(self, offset: int, length: int) -> bytes:
         """Up to `length` bytes from `offset` (fewer at the end), without moving."""
         end = min(offset + max(length, 0), self.size)
+        if end - offset >= self.block:  # an image strip, a stream: one read, not cached
+            self.reads += 1
+            return self.blobs.read_range(self.ref, offset, end - offset)
         parts = []
         at = offset
         while at < end:
