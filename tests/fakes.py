@@ -8,6 +8,7 @@ import copy
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from meddoc.errors import DocumentNotFound, ServiceThrottled
 from meddoc.model import (
@@ -32,7 +33,7 @@ from meddoc.model import (
     Translation,
     Word,
 )
-from meddoc.ports import IndexTerm, RecordChange, ResponseLog, Tombstone
+from meddoc.ports import IndexTerm, RecordChange, ResponseLog, ResultPage, Tombstone
 
 
 class FakeBlobStore:
@@ -54,6 +55,9 @@ class FakeBlobStore:
         data = self.read(ref)
         for start in range(0, len(data), chunk_size):
             yield data[start : start + chunk_size]
+
+    def read_range(self, ref: ObjectRef, start: int, length: int) -> bytes:
+        return self.read(ref)[start : start + max(length, 0)]
 
     def write(self, ref: ObjectRef, data: bytes, content_type: str) -> None:
         self.objects[ref] = data
@@ -149,11 +153,18 @@ class FakeAsyncTextDetector:
         self.started.append(token)
         return f"job-{token}"
 
-    def poll(self, job_id: str, log: ResponseLog) -> TextDetection | None:
-        self.polls += 1
+    def fetch(self, job_id: str, token: str) -> ResultPage | None:
+        """One result page per page of the document."""
+        self.polls += 0 if token else 1
         if self.polls < self.polls_until_done:
             return None
-        return TextDetection(copy.deepcopy(self.pages), Engine("fake-ocr", "1"))
+        index = int(token or 0)
+        following = str(index + 1) if index + 1 < len(self.pages) else ""
+        return ResultPage("FakeGet", {"page": index}, following)
+
+    def assemble(self, pages: Iterable[Any]) -> TextDetection:
+        chosen = [copy.deepcopy(self.pages[page["page"]]) for page in pages]
+        return TextDetection(chosen, Engine("fake-ocr", "1"))
 
 
 class FakeLanguageDetector:

@@ -1,5 +1,6 @@
-"""Workflow step 2b: poll the asynchronous Textract job; when it has finished, gather
-all result pages (NextToken) and store the detection."""
+"""Workflow step 2b: poll the asynchronous Textract job; when it has finished, store its
+result pages (NextToken) one by one as they are read, then the detection assembled from
+them page by page."""
 
 from typing import Any
 
@@ -22,5 +23,7 @@ def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
         detector=aws.async_text_detector,
         artifacts=aws.artifacts,
         limits=aws.settings.limits,
+        # Stop storing result pages with a minute to spare; the next invocation goes on.
+        more_time=lambda: context.get_remaining_time_in_millis() > 60_000,
     )
     return job_payload(job)

@@ -19,6 +19,7 @@ from meddoc.model import BoundingBox
 from meddoc.pipeline.file_types import JPEG, PDF, TIFF, identify, sniff_type
 from meddoc.pipeline.image_headers import PixelSize, check_pixels
 from meddoc.pipeline.pdf_structure import check_page_cost, open_pdf
+from meddoc.pipeline.ranged import RangedFile
 
 if TYPE_CHECKING:
     from PIL import Image as PILImage
@@ -41,9 +42,14 @@ def render_page(
     InvalidDocument (never a bare library error) for a page that cannot be shown."""
     limits = limits or Limits()
     if sniff_type(data[:1024]) == PDF:
-        image = _pdf_page(data, number, limits)
+        image = pdf_page(data, number, limits)
     else:
         image = _image_page(data, number, limits)
+    return finished(image, rotation, redact)
+
+
+def finished(image: PILImage.Image, rotation: int, redact: list[BoundingBox]) -> bytes:
+    """The page image turned upright, PHI painted black, as JPEG bytes."""
     if rotation % 360:
         image = image.rotate(-(rotation % 360), expand=True)
     _paint(image, redact)
@@ -73,12 +79,16 @@ def _image_page(data: bytes, number: int, limits: Limits) -> PILImage.Image:
         raise InvalidDocument("the image cannot be shown: it is corrupt") from exc
 
 
-def _pdf_page(data: bytes, number: int, limits: Limits) -> PILImage.Image:
+def pdf_page(data: bytes | RangedFile, number: int, limits: Limits) -> PILImage.Image:
+    """Page `number` of a PDF, from its bytes or a ranged reader (pdfium then reads only
+    the cross-reference table and that page's objects)."""
     import pypdfium2 as pdfium  # type: ignore[import-untyped]
 
     # What the page would cost pdfium (nested drawings, images) is judged first: pdfium
     # expands the whole page when it loads it, before any render call.
     check_page_cost(open_pdf(data), number, limits)
+    if isinstance(data, RangedFile):
+        data.seek(0)
     try:
         document = pdfium.PdfDocument(data)
     except pdfium.PdfiumError as exc:

@@ -24,15 +24,40 @@ from meddoc.model import (
 )
 
 
+class CallCheckpoints(Protocol):
+    """Answers of billable calls kept per chunk while a step runs, so that a retried step
+    reads back what an earlier try already paid for (pipeline.checkpoints)."""
+
+    def get(self, api: str, index: int, request: str) -> Any | None:
+        """The answer kept for call `index` of `api` with exactly this request, or None."""
+        ...
+
+    def put(self, api: str, index: int, request: str, response: Any) -> None: ...
+
+
 @dataclass(slots=True)
 class ResponseLog:
     """Raw service responses gathered while a step runs; the step stores them beside the
-    result so that nothing the services said is lost. Offline engines may leave it empty."""
+    result so that nothing the services said is lost. Offline engines may leave it empty.
+    With checkpoints, `call` makes each billable call at most once per attempt."""
 
     responses: list[tuple[str, Any]] = field(default_factory=list)
+    checkpoints: CallCheckpoints | None = None
 
     def add(self, api: str, response: Any) -> None:
         self.responses.append((api, response))
+
+    def call(self, api: str, index: int, request: str, make: Callable[[], Any]) -> Any:
+        """The answer to call `index` of `api`: read back when an earlier try of the step
+        kept it, else made (billed), kept, and logged. `request` is everything the answer
+        depends on (chunk text and parameters), so a changed request is asked again."""
+        response = self.checkpoints.get(api, index, request) if self.checkpoints else None
+        if response is None:
+            response = make()
+            if self.checkpoints is not None:
+                self.checkpoints.put(api, index, request, response)
+        self.add(api, response)
+        return response
 
 
 class BlobStore(Protocol):
@@ -45,6 +70,10 @@ class BlobStore(Protocol):
     def read(self, ref: ObjectRef) -> bytes: ...
 
     def read_chunks(self, ref: ObjectRef, chunk_size: int = 1 << 20) -> Iterator[bytes]: ...
+
+    def read_range(self, ref: ObjectRef, start: int, length: int) -> bytes:
+        """Up to `length` bytes from offset `start` (fewer at the end of the object)."""
+        ...
 
     def write(self, ref: ObjectRef, data: bytes, content_type: str) -> None: ...
 
@@ -59,15 +88,31 @@ class TextDetector(Protocol):
     def detect(self, ref: ObjectRef, content_type: str, log: ResponseLog) -> TextDetection: ...
 
 
+@dataclass(frozen=True, slots=True)
+class ResultPage:
+    """One page of an asynchronous job's results, as the service returned it."""
+
+    api: str
+    response: Any
+    next_token: str = ""  # "" on the last page
+
+
 class AsyncTextDetector(Protocol):
-    """OCR of a multi-page document (PDF, TIFF) as a job: start, then poll."""
+    """OCR of a multi-page document (PDF, TIFF) as a job: start, then fetch its result
+    pages one at a time (each is stored before the next is asked for), then assemble
+    the detection from the stored pages, read back one at a time."""
 
     def start(self, ref: ObjectRef, token: str, log: ResponseLog) -> str:
         """Start a job; the same token starts no second job. Returns the job id."""
         ...
 
-    def poll(self, job_id: str, log: ResponseLog) -> TextDetection | None:
-        """The detection once the job has finished, None while it is running."""
+    def fetch(self, job_id: str, token: str) -> ResultPage | None:
+        """The result page after `token` ("" for the first); None while the job runs.
+        Raises TextDetectionFailed when the job failed."""
+        ...
+
+    def assemble(self, pages: Iterable[Any]) -> TextDetection:
+        """The detection from every result page's response, in order, consumed lazily."""
         ...
 
 

@@ -36,6 +36,7 @@ from meddoc.model import (
 from meddoc.pipeline import records
 from meddoc.ports import IndexTerm, ResponseLog
 from tests.aws.cloud import REGION, RESULTS, TABLE, UPLOADS
+from tests.aws.textract_collect import collect_all
 
 ROOT = Path(__file__).resolve().parents[2]
 FIXTURES = ROOT / "tests" / "fixtures" / "aws"
@@ -240,8 +241,8 @@ def test_textract_async_detection_waits_then_gathers_every_result_page() -> None
         )
         log = ResponseLog()
         assert detector.start(ObjectRef(UPLOADS, "a.pdf", "v-7"), "tok-1", log) == "job-1"
-        assert detector.poll("job-1", log) is None
-        detection = detector.poll("job-1", log)
+        assert collect_all(detector, "job-1", log) is None
+        detection = collect_all(detector, "job-1", log)
     assert detection is not None
     expected = (FIXTURES / "textract" / "contract_terms_strip.lines.txt").read_text()
     assert [line.text for line in detection.pages[0].lines] == expected.splitlines()

@@ -40,7 +40,7 @@ EXPECTED = {
     | RESULTS_STEP
     | COUNTERS
     | {"dynamodb:PutItem", "textract:StartDocumentAnalysis"},
-    "GetTextDetectionFunction": RESULTS_STEP | {"textract:GetDocumentAnalysis"},
+    "GetTextDetectionFunction": RESULTS_STEP | {"s3:GetObject", "textract:GetDocumentAnalysis"},
     "AnalyzeLanguageFunction": RESULTS_STEP
     | IDEMPOTENCY
     | {"s3:GetObject", "comprehend:DetectDominantLanguage", "translate:TranslateText"},

@@ -29,6 +29,7 @@ from tests.aws.analyze_document_fake import (
     lab_report,
 )
 from tests.aws.cloud import REGION, UPLOADS, lambda_environment
+from tests.aws.textract_collect import collect_all
 
 ROOT = Path(__file__).resolve().parents[2]
 ALL = ["FORMS", "TABLES", "LAYOUT"]
@@ -164,8 +165,8 @@ def test_given_features_when_a_pdf_is_read_then_the_analysis_job_is_gathered_pag
             stub.add_response("get_document_analysis", result, expected)
         log = ResponseLog()
         assert detector.start(ObjectRef(UPLOADS, "labs.pdf", "v-1"), "tok-9", log) == "job-9"
-        assert detector.poll("job-9", log) is None
-        detection = detector.poll("job-9", log)
+        assert collect_all(detector, "job-9", log) is None
+        detection = collect_all(detector, "job-9", log)
         stub.assert_no_pending_responses()
 
     assert detection is not None

@@ -27,6 +27,7 @@ from meddoc.aws.s3_blobs import S3BlobStore
 from meddoc.aws.settings import ApiSettings
 from meddoc.pipeline.job import ResultsLayout
 from meddoc.pipeline.runner import utc_now
+from meddoc.stored_page_images import StoredPages
 
 
 def presigning_s3(region: str) -> Any:
@@ -51,6 +52,8 @@ def review_service(settings: ApiSettings) -> ReviewService:
         reviews=DynamoReviewStore(settings.aws.table_name, dynamodb),
         blobs=S3BlobStore(),
         layout=ResultsLayout(settings.aws.results_bucket),
+        # Page images read only the page shown from S3 (ranged GETs), not the original.
+        pages=StoredPages(S3BlobStore(), settings.aws.limits),
         uploads=uploads,
         reprocessor=StepFunctionsReprocessor(settings.state_machine_arn, client("stepfunctions")),
         originals=uploads,

@@ -4,6 +4,7 @@ call chunked under its byte limit with offsets mapped back onto the whole text."
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 from typing import Any, TypeVar
 
 from meddoc.aws import comprehend_parser as parse
@@ -33,10 +34,13 @@ class ComprehendLanguageDetector:
         scores: dict[str, float] = {}
         chunks = [c for c in chunk_text(text, LANGUAGE_BYTES) if c.text.strip()]
         sample = chunks[:LANGUAGE_SAMPLE_CHUNKS]
-        for chunk in sample:
-            with service_errors(SERVICE):
-                response = self.comprehend.detect_dominant_language(Text=chunk.text)
-            log.add("DetectDominantLanguage", response)
+        for index, chunk in enumerate(sample):
+            response = log.call(
+                "DetectDominantLanguage",
+                index,
+                chunk.text,
+                partial(_billed, self.comprehend.detect_dominant_language, Text=chunk.text),
+            )
             best = parse.parse_dominant_language(response)
             scores[best.code] = scores.get(best.code, 0.0) + best.score * len(chunk.text)
         if not scores:
@@ -95,12 +99,15 @@ class ComprehendAnalyzer:
         log: ResponseLog,
     ) -> list[S]:
         spans: list[S] = []
-        for chunk in chunk_text(text, ANALYSIS_BYTES):
+        for index, chunk in enumerate(chunk_text(text, ANALYSIS_BYTES)):
             if not chunk.text.strip():
                 continue
-            with service_errors(SERVICE):
-                response = call(Text=chunk.text, LanguageCode=code)
-            log.add(api, response)
+            response = log.call(
+                api,
+                index,
+                f"{code}\n{chunk.text}",
+                partial(_billed, call, Text=chunk.text, LanguageCode=code),
+            )
             spans += shift_spans(parser(response, chunk.text), chunk)
         return spans
 
@@ -109,10 +116,15 @@ class ComprehendAnalyzer:
         totals = dict.fromkeys(SENTIMENTS, 0.0)
         weight = 0
         pieces: list[Chunk] = [c for c in chunk_text(text, LANGUAGE_BYTES) if c.text.strip()]
-        for chunk in pieces:
-            with service_errors(SERVICE):
-                response = self.comprehend.detect_sentiment(Text=chunk.text, LanguageCode=code)
-            log.add("DetectSentiment", response)
+        for index, chunk in enumerate(pieces):
+            response = log.call(
+                "DetectSentiment",
+                index,
+                f"{code}\n{chunk.text}",
+                partial(
+                    _billed, self.comprehend.detect_sentiment, Text=chunk.text, LanguageCode=code
+                ),
+            )
             sentiment = parse.parse_sentiment(response)
             for name in SENTIMENTS:
                 totals[name] += getattr(sentiment, name) * len(chunk.text)
@@ -122,3 +134,8 @@ class ComprehendAnalyzer:
         scores = {name: round(value / weight, 4) for name, value in totals.items()}
         label = max(scores, key=lambda n: scores[n]).upper()
         return Sentiment(label, **scores)
+
+
+def _billed(call: Callable[..., Any], **request: Any) -> Any:
+    with service_errors(SERVICE):
+        return call(**request)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from meddoc.aws import medical_parser as parse
@@ -80,12 +81,10 @@ class ComprehendMedicalAnalyzer:
         entities: list[MedicalEntity] = []
         unmapped: list[Attribute] = []
         version = ""
-        for chunk in chunk_text(text, DETECT_BYTES):
+        for index, chunk in enumerate(chunk_text(text, DETECT_BYTES)):
             if not chunk.text.strip():
                 continue
-            with service_errors(SERVICE):
-                response = call(Text=chunk.text)
-            log.add(api, response)
+            response = log.call(api, index, chunk.text, partial(_billed, call, chunk.text))
             found, loose = parse.parse_medical_entities(response)
             entities += shift_spans(found, chunk)
             unmapped += shift_spans(loose, chunk)
@@ -96,12 +95,10 @@ class ComprehendMedicalAnalyzer:
         self, text: str, api: str, call: Callable[..., Any], log: ResponseLog
     ) -> list[MedicalEntity]:
         inferred: list[MedicalEntity] = []
-        for chunk in chunk_text(text, INFER_BYTES):
+        for index, chunk in enumerate(chunk_text(text, INFER_BYTES)):
             if not chunk.text.strip():
                 continue
-            with service_errors(SERVICE):
-                response = call(Text=chunk.text)
-            log.add(api, response)
+            response = log.call(api, index, chunk.text, partial(_billed, call, chunk.text))
             inferred += shift_spans(parse.parse_inferred(response), chunk)
         return inferred
 
@@ -112,3 +109,8 @@ def _renumbered(entities: list[MedicalEntity]) -> list[MedicalEntity]:
     for number, entity in enumerate(ordered):
         entity.id = number
     return ordered
+
+
+def _billed(call: Callable[..., Any], text: str) -> Any:
+    with service_errors(SERVICE):
+        return call(Text=text)

@@ -51,6 +51,22 @@ class S3BlobStore:
             raise
         yield from body.iter_chunks(chunk_size)
 
+    def read_range(self, ref: ObjectRef, start: int, length: int) -> bytes:
+        if length <= 0:
+            return b""
+        try:
+            response = self.s3.get_object(
+                **object_address(ref), Range=f"bytes={start}-{start + length - 1}"
+            )
+        except ClientError as exc:
+            if error_code(exc) in _MISSING:
+                raise DocumentNotFound(_GONE) from exc
+            if error_code(exc) == "InvalidRange":  # starts at or beyond the end
+                return b""
+            raise
+        data: bytes = response["Body"].read()
+        return data
+
     def write(self, ref: ObjectRef, data: bytes, content_type: str) -> None:
         with service_errors("Amazon S3"):
             self.s3.put_object(Bucket=ref.bucket, Key=ref.key, Body=data, ContentType=content_type)

@@ -4,14 +4,19 @@ asynchronous Start/Get pair of the same API for PDFs and multi-page TIFFs."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from meddoc.aws.clients import client, service_errors
-from meddoc.aws.textract_parser import parse_textract, textract_job_status, textract_next_token
+from meddoc.aws.textract_parser import (
+    parse_textract,
+    parse_textract_pages,
+    textract_job_status,
+    textract_next_token,
+)
 from meddoc.errors import TextDetectionFailed
 from meddoc.model import ObjectRef, TextDetection
-from meddoc.ports import ResponseLog
+from meddoc.ports import ResponseLog, ResultPage
 
 SERVICE = "Amazon Textract"
 
@@ -68,29 +73,25 @@ class TextractAsyncDetector:
         log.add(api, response)
         return str(response["JobId"])
 
-    def poll(self, job_id: str, log: ResponseLog) -> TextDetection | None:
+    def fetch(self, job_id: str, token: str) -> ResultPage | None:
         api = "GetDocumentAnalysis" if self.features else "GetDocumentTextDetection"
-        fetch = (
+        get = (
             self.textract.get_document_analysis
             if self.features
             else self.textract.get_document_text_detection
         )
-        responses = []
-        token: str | None = None
-        while True:
-            request: dict[str, Any] = {"JobId": job_id, "MaxResults": 1000}
-            if token:
-                request["NextToken"] = token
-            with service_errors(SERVICE):
-                response = fetch(**request)
-            status = textract_job_status(response)
-            if status == "IN_PROGRESS":
-                return None
-            if status not in ("SUCCEEDED", "PARTIAL_SUCCESS"):
-                message = response.get("StatusMessage") or status
-                raise TextDetectionFailed(f"{SERVICE} could not read the document ({message})")
-            log.add(api, response)
-            responses.append(response)
-            token = textract_next_token(response)
-            if not token:
-                return parse_textract(responses)
+        request: dict[str, Any] = {"JobId": job_id, "MaxResults": 1000}
+        if token:
+            request["NextToken"] = token
+        with service_errors(SERVICE):
+            response = get(**request)
+        status = textract_job_status(response)
+        if status == "IN_PROGRESS":
+            return None
+        if status not in ("SUCCEEDED", "PARTIAL_SUCCESS"):
+            message = response.get("StatusMessage") or status
+            raise TextDetectionFailed(f"{SERVICE} could not read the document ({message})")
+        return ResultPage(api, response, textract_next_token(response) or "")
+
+    def assemble(self, pages: Iterable[Any]) -> TextDetection:
+        return parse_textract_pages(pages)

@@ -4,7 +4,8 @@ forms, tables and layout are read by textract_structure."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import itertools
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from meddoc.aws.textract_blocks import Block, confidence, geometry, related, unique_blocks
@@ -34,6 +35,55 @@ def parse_textract(responses: list[dict[str, Any]]) -> TextDetection:
     ]
     add_structure(pages, blocks, line_ids)
     return TextDetection(pages=pages, engine=Engine(ENGINE_NAME, _version(responses)))
+
+
+def parse_textract_pages(responses: Iterable[dict[str, Any]]) -> TextDetection:
+    """Every result page of an async job, consumed one at a time: Textract returns the
+    blocks in page order, so each page is parsed as soon as the next one begins and
+    only one page's blocks are held. Should blocks ever come out of page order, the
+    responses (an iterable that can be read again) are parsed whole, as parse_textract
+    does."""
+    try:
+        return _in_page_order(responses)
+    except _OutOfOrder:
+        return parse_textract(list(responses))
+
+
+def _in_page_order(responses: Iterable[dict[str, Any]]) -> TextDetection:
+    stream = iter(responses)
+    first = next(stream, {})
+    pages: list[Page] = []
+    held: list[Block] = []
+    declared, current = 0, 0
+    for response in itertools.chain([first], stream):
+        declared = max(declared, _declared_pages([response]))
+        for block in response.get("Blocks") or []:
+            number = int(block.get("Page") or 1)
+            if number < current:
+                raise _OutOfOrder
+            if number > current and held:
+                pages.append(_one_page(held, current))
+                held = []
+            current = number
+            held.append(block)
+    if held:
+        pages.append(_one_page(held, current))
+    found = {page.number: page for page in pages}
+    total = max([declared, *found], default=0)
+    pages = [found.get(n) or Page(number=n) for n in range(1, total + 1)]
+    return TextDetection(pages=pages, engine=Engine(ENGINE_NAME, _version([first])))
+
+
+class _OutOfOrder(Exception):
+    """Blocks of a page already parsed came after a later page's."""
+
+
+def _one_page(held: list[Block], number: int) -> Page:
+    blocks = unique_blocks(held)
+    line_ids = _lines_by_page(blocks)
+    page = Page(number=number, lines=[_line(blocks[i], blocks) for i in line_ids.get(number, [])])
+    add_structure([page], blocks, {number: line_ids.get(number, [])})
+    return page
 
 
 def textract_next_token(response: Mapping[str, Any]) -> str | None:

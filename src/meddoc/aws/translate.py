@@ -4,6 +4,7 @@ otherwise piece by piece, so reviewers can see original and translation side by 
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 from meddoc.aws.clients import client, service_errors
@@ -24,15 +25,16 @@ class AmazonTranslator:
         parts: list[str] = []
         segments: list[Segment] = []
         target_at = 0
-        for chunk in chunk_text(text, MAX_BYTES):
+        for index, chunk in enumerate(chunk_text(text, MAX_BYTES)):
             # Translate drops trailing line breaks; keep them so pieces join as they were.
             body = chunk.text.rstrip()
             if body:
-                with service_errors(SERVICE):
-                    response = self.translate_client.translate_text(
-                        Text=body, SourceLanguageCode=source, TargetLanguageCode=target
-                    )
-                log.add("TranslateText", response)
+                response = log.call(
+                    "TranslateText",
+                    index,
+                    f"{source}\n{target}\n{body}",
+                    partial(self._billed, body, source, target),
+                )
                 translated = parse_translation(response)[0] + chunk.text[len(body) :]
             else:
                 translated = chunk.text
@@ -42,6 +44,12 @@ class AmazonTranslator:
         return Translation(
             source, target, "".join(parts), segments, Engine("amazon-translate", "")
         )
+
+    def _billed(self, body: str, source: str, target: str) -> Any:
+        with service_errors(SERVICE):
+            return self.translate_client.translate_text(
+                Text=body, SourceLanguageCode=source, TargetLanguageCode=target
+            )
 
 
 def align_lines(source_at: int, source: str, target_at: int, target: str) -> list[Segment]:

@@ -76,6 +76,14 @@ class FileBlobStore:
         except FileNotFoundError as exc:
             raise DocumentNotFound(f"no object at {ref}") from exc
 
+    def read_range(self, ref: ObjectRef, start: int, length: int) -> bytes:
+        try:
+            with self.path(ref).open("rb") as stream:
+                stream.seek(start)
+                return stream.read(max(length, 0))
+        except FileNotFoundError as exc:
+            raise DocumentNotFound(f"no object at {ref}") from exc
+
     def write(self, ref: ObjectRef, data: bytes, content_type: str) -> None:
         path = self.path(ref)
         with room_needed(self.root, where=path.parent):

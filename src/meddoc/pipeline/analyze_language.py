@@ -9,7 +9,7 @@ from meddoc.layout import layout_text
 from meddoc.model import Language, TextDetection, Translation
 from meddoc.pipeline.artifacts import Artifacts
 from meddoc.pipeline.job import LANGUAGE, OCR, Job
-from meddoc.ports import LanguageDetector, ResponseLog, Translator
+from meddoc.ports import LanguageDetector, Translator
 
 STEP = "analyze_language"
 ENGLISH = "en"
@@ -32,7 +32,7 @@ def analyze_language(
 ) -> Job:
     detection = artifacts.load(job, OCR, TextDetection)
     text = layout_text(detection.pages)
-    log = ResponseLog()
+    log = artifacts.response_log(job, STEP)
     language = detector.detect_language(text, log) if text.strip() else Language(UNDETERMINED, 0.0)
     translation = None
     if translator is not None and language.code not in (ENGLISH, UNDETERMINED):

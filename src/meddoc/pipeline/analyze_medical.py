@@ -7,14 +7,14 @@ from meddoc.model import MedicalAnalysis
 from meddoc.pipeline.analyze_language import ENGLISH, TextResult
 from meddoc.pipeline.artifacts import Artifacts
 from meddoc.pipeline.job import LANGUAGE, MEDICAL, Job
-from meddoc.ports import MedicalAnalyzer, ResponseLog
+from meddoc.ports import MedicalAnalyzer
 
 STEP = "analyze_medical"
 
 
 def analyze_medical(job: Job, *, analyzer: MedicalAnalyzer, artifacts: Artifacts) -> Job:
     result = artifacts.load(job, LANGUAGE, TextResult)
-    log = ResponseLog()
+    log = artifacts.response_log(job, STEP)
     if result.translation is not None:
         analysis = analyzer.analyze(result.translation.text, ENGLISH, log)
         analysis.text_source = "translation"

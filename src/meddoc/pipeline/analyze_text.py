@@ -7,14 +7,14 @@ from meddoc.model import Language, LanguageAnalysis
 from meddoc.pipeline.analyze_language import ENGLISH, TextResult
 from meddoc.pipeline.artifacts import Artifacts
 from meddoc.pipeline.job import LANGUAGE, TEXT_ANALYSIS, Job
-from meddoc.ports import LanguageAnalyzer, ResponseLog
+from meddoc.ports import LanguageAnalyzer
 
 STEP = "analyze_text"
 
 
 def analyze_text(job: Job, *, analyzer: LanguageAnalyzer, artifacts: Artifacts) -> Job:
     result = artifacts.load(job, LANGUAGE, TextResult)
-    log = ResponseLog()
+    log = artifacts.response_log(job, STEP)
     if not result.text.strip():
         analysis = LanguageAnalysis(language=result.language)
     elif analyzer.supports(result.language.code):

@@ -16,6 +16,7 @@ from meddoc.ports import AsyncTextDetector, DocumentStore, ResponseLog, TextDete
 
 STEP = "detect_text"
 IN_PROGRESS = "IN_PROGRESS"
+COLLECTING = "COLLECTING"  # finished; its result pages are being stored
 SUCCEEDED = "SUCCEEDED"
 
 
@@ -55,21 +56,44 @@ def start_text_detection(
 
 
 def collect_text_detection(
-    job: Job, *, detector: AsyncTextDetector, artifacts: Artifacts, limits: Limits
+    job: Job,
+    *,
+    detector: AsyncTextDetector,
+    artifacts: Artifacts,
+    limits: Limits,
+    more_time: Callable[[], bool] = lambda: True,
 ) -> Job:
+    """Check the job; once it has finished, store its result pages one by one as they
+    are read (memory does not grow with the page count), then assemble the detection
+    from the stored pages. When `more_time` says no, the job returns COLLECTING and the
+    next invocation carries on from the token it holds."""
     artifacts.stop_if_deleted(job)  # no need to wait for a deleted document's text
-    log = ResponseLog()
-    detection = detector.poll(job.text_job_id, log)
-    if detection is None:
-        job.polls += 1
-        if job.polls > limits.max_polls:
-            raise TextDetectionFailed(
-                f"text detection did not finish after {limits.max_polls} checks"
-            )
-        job.text_status = IN_PROGRESS
-        return job
-    _save(job, detection, log, artifacts)
+    api = ""
+    while True:
+        page = detector.fetch(job.text_job_id, job.text_token)
+        if page is None:
+            return _still_running(job, limits)
+        api = page.api
+        job.text_pages += 1
+        artifacts.save_raw_page(job, STEP, job.text_pages, api, page.response)
+        job.text_token = page.next_token
+        if not job.text_token:
+            break
+        if not more_time():
+            job.text_status = COLLECTING
+            return job
+    artifacts.stop_if_deleted(job)
+    detection = detector.assemble(artifacts.raw_pages(job, STEP, api, job.text_pages))
+    artifacts.save(job, OCR, detection)
     job.text_status = SUCCEEDED
+    return job
+
+
+def _still_running(job: Job, limits: Limits) -> Job:
+    job.polls += 1
+    if job.polls > limits.max_polls:
+        raise TextDetectionFailed(f"text detection did not finish after {limits.max_polls} checks")
+    job.text_status = IN_PROGRESS
     return job
 
 

@@ -4,17 +4,19 @@ and mark the document FAILED, so that no upload is ever stuck or silently droppe
 from __future__ import annotations
 
 import json
+import posixpath
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
 from meddoc import errors
 from meddoc.limits import Limits
-from meddoc.model import Failure
+from meddoc.model import DocumentRecord, Failure
 from meddoc.pipeline import records
 from meddoc.pipeline.deletion import Deletions
+from meddoc.pipeline.file_types import sniff_type
 from meddoc.pipeline.job import Job
-from meddoc.pipeline.validate import validate
+from meddoc.pipeline.validate import stream_digest
 from meddoc.ports import BlobStore, DocumentStore
 
 # Our own errors carry messages written for people and free of PHI; any other error's
@@ -41,7 +43,7 @@ def failure_for(step: str, error: StepError) -> Failure:
         reason = f"{message}; retries ran out in step {step}; reprocess the document later"
     elif kind in _OWN_ERRORS:
         reason = message
-    elif kind == "MemoryError":
+    elif kind in ("MemoryError", "Runtime.OutOfMemory"):
         reason = f"too large to process: ran out of memory in step {step}"
     elif kind in ("States.Timeout", "Sandbox.Timedout"):
         reason = f"step {step} timed out; reprocess the document, or split it if it is large"
@@ -73,12 +75,11 @@ def record_failure(
     may have failed for that very reason) cleans up instead and raises DocumentDeleted."""
     failure = failure_for(step, error)
     if not job.document_id:
-        # Validation itself failed before naming the document: identify it now so the
-        # failure lands on the one record for these bytes.
+        # Validation itself failed before naming the document (perhaps out of memory on
+        # this very file): the upload is not validated again, only hashed as a stream,
+        # so that the failure lands on the one record for these bytes.
         try:
-            job = validate(
-                job, blobs=blobs, store=store, limits=limits, now=now, deletions=deletions
-            )
+            job = _identify(job, blobs, store, now(), deletions)
         except errors.DocumentNotFound:
             job.reason = "the upload was deleted before it could be processed"
             return job
@@ -86,6 +87,31 @@ def record_failure(
         deletions.stop_if_deleted(job)
     store.update(job.document_id, records.fail(failure, now()))
     job.reason = failure.reason
+    return job
+
+
+def _identify(
+    job: Job, blobs: BlobStore, store: DocumentStore, now: datetime, deletions: Deletions | None
+) -> Job:
+    """The document id of the upload and its record (created when there is none yet),
+    from reads that take no more memory for a large file than for a small one."""
+    digest = stream_digest(blobs, job.source)
+    job.document_id = digest
+    job.name = job.name or posixpath.basename(job.source.key)
+    record = DocumentRecord(
+        id=digest,
+        source=job.source,
+        name=job.name,
+        content_type=sniff_type(blobs.read_range(job.source, 0, 1024)) or "",
+        size=blobs.size(job.source),
+        created_at=now,
+        updated_at=now,
+        attempts=deletions.next_attempt(digest) if deletions is not None else 1,
+    )
+    if store.create(record):
+        job.attempt = record.attempts
+    else:
+        job.attempt = store.update(digest, records.add_source(job.source, now)).attempts
     return job
 
 

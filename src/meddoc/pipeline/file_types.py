@@ -9,8 +9,17 @@ from dataclasses import dataclass
 
 from meddoc.errors import InvalidDocument
 from meddoc.limits import Limits, megabytes
-from meddoc.pipeline.image_headers import check_pixels, jpeg_size, png_size, tiff_sizes
+from meddoc.model import ObjectRef
+from meddoc.pipeline.image_headers import (
+    ByteSource,
+    check_pixels,
+    jpeg_size,
+    png_size,
+    tiff_sizes,
+)
 from meddoc.pipeline.pdf_structure import pdf_page_count
+from meddoc.pipeline.ranged import RangedFile
+from meddoc.ports import BlobStore
 
 JPEG = "image/jpeg"
 PNG = "image/png"
@@ -68,12 +77,7 @@ def identify(data: bytes, limits: Limits | None = None) -> FileType:
     if content_type == PDF:
         file_type = FileType(PDF, pdf_page_count(data, limits))
     elif content_type == TIFF:
-        sizes = tiff_sizes(data, limits)
-        for number, size in enumerate(sizes, start=1):
-            check_pixels(
-                size, limits, f"page {number} of the TIFF" if len(sizes) > 1 else "the image"
-            )
-        file_type = FileType(TIFF, len(sizes))
+        file_type = _tiff(data, limits)
     else:
         size = jpeg_size(data, limits) if content_type == JPEG else png_size(data, limits)
         check_pixels(size, limits)
@@ -81,6 +85,37 @@ def identify(data: bytes, limits: Limits | None = None) -> FileType:
     if not file_type.multi_page:
         _check_image_bytes(len(data), limits)
     return file_type
+
+
+def identify_stored(blobs: BlobStore, ref: ObjectRef, size: int, limits: Limits) -> FileType:
+    """As `identify`, for a stored file of `size` bytes read by ranges: its first bytes,
+    then only what the checks need (a TIFF's page directories; a PDF's cross-reference
+    table and each page's objects, one page at a time). A single image is read whole only
+    when it is within the image limit, so no upload is ever held whole beyond that."""
+    if not size:
+        raise InvalidDocument("the file is empty (0 bytes)")
+    check_document_bytes(size, limits)
+    source = RangedFile(blobs, ref, size)
+    head = source.read_at(0, 4096)
+    content_type = sniff_type(head[:1024])
+    if content_type is None:
+        raise InvalidDocument(_describe_unsupported(head))
+    if content_type == PDF:
+        return FileType(PDF, pdf_page_count(source, limits))
+    if content_type == TIFF:
+        file_type = _tiff(source, limits)
+        if not file_type.multi_page:
+            _check_image_bytes(size, limits)
+        return file_type
+    _check_image_bytes(size, limits)
+    return identify(source.read_at(0, size), limits)
+
+
+def _tiff(data: bytes | ByteSource, limits: Limits) -> FileType:
+    sizes = tiff_sizes(data, limits)
+    for number, size in enumerate(sizes, start=1):
+        check_pixels(size, limits, f"page {number} of the TIFF" if len(sizes) > 1 else "the image")
+    return FileType(TIFF, len(sizes))
 
 
 def check_document_bytes(size: int, limits: Limits) -> None:

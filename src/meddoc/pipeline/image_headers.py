@@ -9,6 +9,7 @@ import re
 import struct
 import zlib
 from dataclasses import dataclass
+from typing import Any, Protocol, runtime_checkable
 
 from meddoc.errors import InvalidDocument
 from meddoc.limits import Limits, count, megabytes, pixels, too_many_pages
@@ -189,14 +190,40 @@ def _jpeg_frame(view: memoryview, position: int) -> PixelSize:
     return PixelSize(width, height)
 
 
-def tiff_sizes(data: bytes, limits: Limits) -> list[PixelSize]:
-    """Each page (image file directory) of a classic TIFF, following the IFD chain."""
-    view = memoryview(data)
-    endian = "<" if bytes(view[:2]) == b"II" else ">"
+@runtime_checkable
+class ByteSource(Protocol):
+    """Bytes read where needed (a ranged reader of a stored file, or bytes in memory)."""
+
+    def __len__(self) -> int: ...
+
+    def read_at(self, offset: int, length: int) -> bytes: ...
+
+    def unpack(self, form: str, offset: int) -> tuple[Any, ...]: ...
+
+
+class InMemory:
+    def __init__(self, data: bytes) -> None:
+        self.view = memoryview(data)
+
+    def __len__(self) -> int:
+        return len(self.view)
+
+    def read_at(self, offset: int, length: int) -> bytes:
+        return bytes(self.view[offset : offset + length])
+
+    def unpack(self, form: str, offset: int) -> tuple[Any, ...]:
+        return struct.unpack_from(form, self.view, offset)
+
+
+def tiff_sizes(data: bytes | ByteSource, limits: Limits) -> list[PixelSize]:
+    """Each page (image file directory) of a classic TIFF, following the IFD chain; only
+    the directories are read (by ranges, when `data` is a ranged reader)."""
+    view = data if isinstance(data, ByteSource) else InMemory(data)  # bytes, mmap
+    endian = "<" if view.read_at(0, 2) == b"II" else ">"
     sizes: list[PixelSize] = []
     seen: set[int] = set()
     try:
-        (offset,) = struct.unpack_from(endian + "I", view, 4)
+        (offset,) = view.unpack(endian + "I", 4)
         while offset:
             if offset in seen or offset + 2 > len(view):
                 raise InvalidDocument("the TIFF image is corrupt (bad page directory)")
@@ -213,9 +240,9 @@ def tiff_sizes(data: bytes, limits: Limits) -> list[PixelSize]:
 
 
 def _tiff_page(
-    view: memoryview, endian: str, offset: int, number: int, limits: Limits
+    view: ByteSource, endian: str, offset: int, number: int, limits: Limits
 ) -> tuple[PixelSize, int]:
-    (entries,) = struct.unpack_from(endian + "H", view, offset)
+    (entries,) = view.unpack(endian + "H", offset)
     if entries > limits.max_tiff_tags:
         raise InvalidDocument(
             f"page {number} of the TIFF carries {count(entries)} tags; up to "
@@ -225,10 +252,10 @@ def _tiff_page(
     tag_bytes = 0
     for index in range(entries):
         at = offset + 2 + 12 * index
-        tag, kind, values = struct.unpack_from(endian + "HHI", view, at)
+        tag, kind, values = view.unpack(endian + "HHI", at)
         length = _TIFF_TYPE_SIZES.get(kind, 0) * values
         if length > 4:
-            (where,) = struct.unpack_from(endian + "I", view, at + 8)
+            (where,) = view.unpack(endian + "I", at + 8)
             if where + length > len(view):
                 raise InvalidDocument(
                     f"the TIFF image is corrupt (a tag of page {number} points beyond the "
@@ -237,7 +264,7 @@ def _tiff_page(
             tag_bytes += length
         if tag in (_TIFF_WIDTH, _TIFF_LENGTH) and values == 1 and kind in (3, 4):
             form = endian + ("H" if kind == 3 else "I")
-            (dimensions[tag],) = struct.unpack_from(form, view, at + 8)
+            (dimensions[tag],) = view.unpack(form, at + 8)
     if tag_bytes > limits.max_metadata_bytes:
         raise InvalidDocument(
             f"page {number} of the TIFF carries {megabytes(tag_bytes)} of tags; up to "
@@ -247,5 +274,5 @@ def _tiff_page(
     width, height = dimensions.get(_TIFF_WIDTH, 0), dimensions.get(_TIFF_LENGTH, 0)
     if not (width and height):
         raise InvalidDocument(f"the TIFF image is corrupt (page {number} has no size)")
-    (next_offset,) = struct.unpack_from(endian + "I", view, offset + 2 + 12 * entries)
+    (next_offset,) = view.unpack(endian + "I", offset + 2 + 12 * entries)
     return PixelSize(width, height), next_offset

@@ -38,6 +38,10 @@ class Job:
     text_job_id: str = ""  # asynchronous text detection
     text_status: str = ""
     polls: int = 0
+    # Collection of an async job's results, page by page: the pages stored so far and the
+    # token of the next (collection carries on in the next invocation when time runs out).
+    text_pages: int = 0
+    text_token: str = ""
     artifacts: dict[str, str] = field(default_factory=dict)  # name -> key in results
     analysis: dict[str, str] = field(default_factory=dict)  # from the parallel branches
 
@@ -61,6 +65,11 @@ class ResultsLayout:
 
     def artifact(self, document_id: str, name: str) -> ObjectRef:
         return ObjectRef(self.bucket, f"{self.prefix(document_id)}steps/{name}.json")
+
+    def checkpoint(self, document_id: str, attempt: int, name: str) -> ObjectRef:
+        """A billable call's answer kept for retries of that attempt (checkpoints.py)."""
+        key = f"{self.prefix(document_id)}steps/checkpoints/{attempt}/{name}.json"
+        return ObjectRef(self.bucket, key)
 
     def raw(self, document_id: str, name: str) -> ObjectRef:
         return ObjectRef(self.bucket, f"{self.prefix(document_id)}raw/{name}.json")

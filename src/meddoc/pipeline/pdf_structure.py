@@ -8,7 +8,7 @@ import io
 import re
 from collections import Counter
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import IO, TYPE_CHECKING, Any, cast
 
 from meddoc.errors import DocumentNotFound, InvalidDocument
 from meddoc.limits import (
@@ -33,12 +33,16 @@ _INLINE_WIDTH = re.compile(rb"/(?:W|Width)\s+(\d+)")
 _INLINE_HEIGHT = re.compile(rb"/(?:H|Height)\s+(\d+)")
 _NAME_ESCAPE = re.compile(rb"#([0-9a-fA-F]{2})")
 
+PdfSource = bytes | io.IOBase  # bytes, or a seekable file read where needed
 
-def open_pdf(data: bytes) -> PdfReader:
+
+def open_pdf(data: PdfSource) -> PdfReader:
+    """A reader of the PDF in `data`, or in a seekable file (read where needed)."""
     from pypdf import PdfReader
 
     try:
-        reader = PdfReader(io.BytesIO(data))
+        stream = data if isinstance(data, io.IOBase) else io.BytesIO(data)  # bytes, mmap
+        reader = PdfReader(cast(IO[bytes], stream))
         encrypted = reader.is_encrypted
     except Exception as exc:  # pypdf raises assorted errors on malformed files
         raise InvalidDocument("the PDF is corrupt or truncated") from exc
@@ -47,14 +51,17 @@ def open_pdf(data: bytes) -> PdfReader:
     return reader
 
 
-def pdf_page_count(data: bytes, limits: Limits) -> int:
-    """The number of pages, after every page passed `check_page`."""
+def pdf_page_count(data: PdfSource, limits: Limits) -> int:
+    """The number of pages, after every page passed `check_page`. Objects read for one
+    page are let go before the next, so a file is never held whole (only its pages'
+    objects, one page at a time, and its cross-reference table)."""
     reader = open_pdf(data)
     pages = _page_count(reader)
     if pages > limits.max_pages:
         raise too_many_pages(pages, limits)
     for number in range(1, pages + 1):
         check_page(reader, number, limits)
+        reader.resolved_objects.clear()
     return pages
 
 

@@ -1,5 +1,6 @@
-"""Step 1: identify an upload. Reads the bytes, hashes them (the hash is the document
-id), checks type and limits, and creates the one record for those bytes, idempotently."""
+"""Step 1: identify an upload. Hashes its bytes as a stream (the hash is the document
+id), checks type and limits by ranged reads, and creates the one record for those bytes,
+idempotently; memory does not grow with the file's size."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from meddoc.limits import Limits
 from meddoc.model import DocumentRecord, Failure, ObjectRef, Status
 from meddoc.pipeline import records
 from meddoc.pipeline.deletion import Deletions
-from meddoc.pipeline.file_types import FileType, check_document_bytes, identify
+from meddoc.pipeline.file_types import FileType, check_document_bytes, identify_stored
 from meddoc.pipeline.job import PROCESS, REJECT, SKIP, Job
 from meddoc.ports import BlobStore, DocumentStore
 
@@ -36,15 +37,15 @@ def validate(
     size = blobs.size(job.source)
     try:
         check_document_bytes(size, limits)
-    except InvalidDocument as exc:  # hashed as a stream: never read whole into memory
+    except InvalidDocument as exc:
         digest = stream_digest(blobs, job.source)
         return _reject(job, digest, name, size, "", 0, str(exc), store, now())
-    data = blobs.read(job.source)
-    digest = hashlib.sha256(data).hexdigest()
+    # Never read whole: hashed as a stream, identified by ranged reads (file_types).
+    digest = stream_digest(blobs, job.source)
     if job.expected_id and digest != job.expected_id:
         return _replaced(job, digest, store, now())
     try:
-        file_type = identify(data, limits)
+        file_type = identify_stored(blobs, job.source, size, limits)
     except InvalidDocument as exc:
         return _reject(job, digest, name, size, "", 0, str(exc), store, now())
     job.document_id = digest
