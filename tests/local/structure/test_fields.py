@@ -136,3 +136,15 @@ def test_given_a_box_the_ocr_read_partly_into_the_word_before_then_it_still_ends
         "Occasional": SelectionStatus.NOT_SELECTED,
         "Daily": SelectionStatus.SELECTED,
     }
+
+
+def test_given_receipt_lines_with_a_dash_after_a_label_in_capitals_then_they_are_pairs() -> None:
+    canvas = Canvas()
+    canvas.text("VALIDATION - 1271", 150, 300)
+    canvas.text("TRANS ID -2516267815C098E0", 150, 360)
+    canvas.text("Father - hypertension and type 2 diabetes", 150, 420)
+
+    assert fields_of(analysed(canvas)) == {
+        "VALIDATION -": "1271",
+        "TRANS ID": "-2516267815C098E0",
+    }
