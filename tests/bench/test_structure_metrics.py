@@ -15,6 +15,8 @@ from meddoc.bench.structure_metrics import (
     key_value_counts,
     normal,
     table_cell_counts,
+    unmatched_pairs,
+    without_blank_pairs,
 )
 from meddoc.geometry import BoundingBox
 
@@ -47,6 +49,25 @@ def test_given_pairs_then_both_key_and_value_must_match() -> None:
 
     assert (counts.matched, counts.predicted, counts.reference) == (2, 3, 3)
     assert counts.f1 == pytest.approx(2 / 3)
+
+
+def test_given_pairs_then_the_missed_and_extra_ones_are_listed_as_compared() -> None:
+    ours = StructurePage(key_values=[("Sex:", "M"), ("Name:", "Gideon")])
+    theirs = StructurePage(key_values=[("sex", "M"), ("Name:", "Gideon Testwell"), ("", "")])
+
+    missed, extra = unmatched_pairs(ours, theirs)
+
+    assert missed == [("", ""), ("name", "gideon testwell")]
+    assert extra == [("name", "gideon")]
+
+
+def test_given_blank_reference_pairs_then_the_second_total_leaves_only_them_out() -> None:
+    ours = StructurePage(key_values=[("State", "")])
+    theirs = StructurePage(key_values=[("", ""), ("State", ""), ("", "12345"), ("", " : ")])
+
+    counts = key_value_counts(ours, without_blank_pairs(theirs))
+
+    assert (counts.matched, counts.predicted, counts.reference) == (1, 1, 2)
 
 
 def test_given_an_extra_title_row_then_only_that_row_is_lost() -> None:

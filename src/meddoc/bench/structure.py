@@ -30,6 +30,8 @@ from meddoc.bench.structure_metrics import (
     checkbox_counts,
     key_value_counts,
     table_cell_counts,
+    unmatched_pairs,
+    without_blank_pairs,
 )
 from meddoc.local.ocr.config import OcrConfig
 from meddoc.local.ocr.engine import OcrEngine
@@ -84,7 +86,10 @@ class PageScores:
     cells: Counts
     checkboxes: CheckboxCounts
     seconds: float
-    missed_pairs: list[tuple[str, str]] = field(default_factory=list)
+    missed_pairs: list[tuple[str, str]] = field(default_factory=list)  # normalised
+    extra_pairs: list[tuple[str, str]] = field(default_factory=list)  # normalised
+    # ... with the reference's pairs whose key and value are both empty left out
+    key_values_not_blank: Counts = field(default_factory=Counts)
     cpu_seconds: float = 0.0  # of reading the page, structure included
 
 
@@ -114,6 +119,7 @@ def scores(
 ) -> PageScores:
     """A page's scores on what Textract was asked for (nothing counted otherwise)."""
     forms, tables = "FORMS" in features, "TABLES" in features
+    missed, extra = unmatched_pairs(ours, theirs) if forms else ([], [])
     return PageScores(
         name=reference.name,
         number=reference.number,
@@ -121,22 +127,27 @@ def scores(
         cells=table_cell_counts(ours, theirs) if tables else Counts(),
         checkboxes=checkbox_counts(ours, theirs) if forms or tables else CheckboxCounts(),
         seconds=seconds,
-        missed_pairs=[p for p in theirs.key_values if p not in set(ours.key_values)]
+        missed_pairs=missed,
+        extra_pairs=extra,
+        key_values_not_blank=key_value_counts(ours, without_blank_pairs(theirs))
         if forms
-        else [],
+        else Counts(),
     )
 
 
 def totals(results: list[PageScores]) -> dict[str, Any]:
-    pairs, cells, boxes = Counts(), Counts(), CheckboxCounts()
+    pairs, cells, boxes, not_blank = Counts(), Counts(), CheckboxCounts(), Counts()
     for result in results:
         pairs.add(result.key_values)
+        not_blank.add(result.key_values_not_blank)
         cells.add(result.cells)
         boxes.add(result.checkboxes)
     return {
         "pages": len(results),
         "key_value_f1": pairs.f1,
         "key_values": asdict(pairs),
+        "key_value_f1_not_blank": not_blank.f1,
+        "key_values_not_blank": asdict(not_blank),
         "table_cell_f1": cells.f1,
         "table_cells": asdict(cells),
         "checkbox_accuracy": boxes.accuracy,
@@ -190,6 +201,11 @@ def _print(results: list[PageScores], summary: dict[str, Any]) -> None:
         f"TOTAL {summary['pages']} pages: key-value F1 {_figure(summary['key_value_f1'])} "
         f"(goal >= 0.80), table cell F1 {_figure(summary['table_cell_f1'])} (goal >= 0.85), "
         f"checkbox accuracy {_figure(summary['checkbox_accuracy'])} (goal >= 0.90); {ANCHOR}"
+    )
+    blank = summary["key_values"]["reference"] - summary["key_values_not_blank"]["reference"]
+    print(
+        f"(not the issue's figure) key-value F1 leaving out Textract's {blank} pairs whose "
+        f"key and value are both empty: {_figure(summary['key_value_f1_not_blank'])}"
     )
 
 

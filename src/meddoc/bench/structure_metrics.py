@@ -60,6 +60,23 @@ def key_value_counts(ours: StructurePage, theirs: StructurePage) -> Counts:
     )
 
 
+def unmatched_pairs(
+    ours: StructurePage, theirs: StructurePage
+) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+    """(missed, extra): the reference's pairs no predicted pair matches and the
+    predicted pairs that match none, normalised as they are compared."""
+    predicted = Counter((normal(k), normal(v)) for k, v in ours.key_values)
+    reference = Counter((normal(k), normal(v)) for k, v in theirs.key_values)
+    return sorted((reference - predicted).elements()), sorted((predicted - reference).elements())
+
+
+def without_blank_pairs(page: StructurePage) -> StructurePage:
+    """The page with its pairs whose key and value are both empty left out (Textract
+    gives some that no reader could match)."""
+    kept = [(k, v) for k, v in page.key_values if normal(k) or normal(v)]
+    return StructurePage(kept, page.tables, page.selections)
+
+
 def table_cell_counts(ours: StructurePage, theirs: StructurePage) -> Counts:
     """Each reference table is paired with the predicted table it overlaps most (each
     used once). Non-empty cells match on text in aligned rows at the same column (the

@@ -9,7 +9,7 @@ from PIL import Image, ImageDraw, ImageFont
 
 from meddoc.bench.rendering import font_index
 from meddoc.geometry import Geometry
-from meddoc.model import Line, Page, Word
+from meddoc.model import Line, Page, TextType, Word
 
 WIDTH, HEIGHT = 1700, 2200  # a letter page at 200 dpi
 SIZE = 30  # pixels: 11 pt at 200 dpi
@@ -21,16 +21,20 @@ class Canvas:
         self.image = Image.new("RGB", (width, height), "white")
         self.draw = ImageDraw.Draw(self.image)
         self.font = ImageFont.truetype(font_index()["DejaVuSans.ttf"], SIZE)
+        self.hand_font = ImageFont.truetype(font_index()["DejaVuSans.ttf"], 2 * SIZE)
         self.lines: list[Line] = []
 
-    def text(self, text: str, x: int, y: int) -> None:
-        """One OCR line: the words of `text` drawn from (x, y), split at spaces."""
-        self.draw.text((x, y), text, fill="black", font=self.font)
+    def text(self, text: str, x: int, y: int, hand: bool = False) -> None:
+        """One OCR line: the words of `text` drawn from (x, y), split at spaces. `hand`
+        draws it larger and flags its words as handwriting (a hand writes large)."""
+        font = self.hand_font if hand else self.font
+        kind = TextType.HANDWRITING if hand else TextType.PRINTED
+        self.draw.text((x, y), text, fill="black", font=font)
         words, cursor = [], x
         for word in text.split(" "):
-            left, top, right, bottom = self.draw.textbbox((cursor, y), word, font=self.font)
-            words.append(Word(word, self._geometry(left, top, right, bottom), 0.95))
-            cursor += self.draw.textlength(word + " ", font=self.font)
+            left, top, right, bottom = self.draw.textbbox((cursor, y), word, font=font)
+            words.append(Word(word, self._geometry(left, top, right, bottom), 0.95, kind))
+            cursor += self.draw.textlength(word + " ", font=font)
         self.lines.append(Line(text, Geometry.enclosing([w.geometry for w in words]), 0.95, words))
 
     def cells(self, texts: list[str], xs: list[int], y: int) -> None:

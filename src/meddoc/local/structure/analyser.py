@@ -3,6 +3,8 @@ checkboxes), tables, checkbox marks and layout blocks, in the model's terms."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 import numpy as np
 
 from meddoc.local.structure.checkboxes import apart_from_letters, find_checkboxes
@@ -15,10 +17,12 @@ from meddoc.local.structure.rulings import find_grids
 from meddoc.local.structure.tables import FoundTable, find_tables
 from meddoc.local.structure.words import (
     Row,
+    Token,
     confidence_of,
     geometry_of,
     page_rows,
     page_tokens,
+    print_height,
     word_height,
 )
 from meddoc.model import Cell, Field, FieldPart, Geometry, LayoutKind, Page, Table, WordRef
@@ -41,13 +45,15 @@ def analyse_page(page: Page, image: np.ndarray | None = None) -> None:
     wide = {i for t in found_tables if t.columns > 2 and t.row_count > 2 for i in t.rows}
     taken = wide | headings | {i for f in found_fields for i in f.rows}
     found_fields += find_pairs(rows, height, taken)
+    # checkboxes are as big as the form's print, which handwritten values overgrow
+    printed = min(height, print_height(page) or height)
     if image is not None and page.width:
-        marks = find_checkboxes(image, height * image.shape[1])
+        marks = find_checkboxes(image, printed * image.shape[1])
         page.selections = apart_from_letters(marks, [w for line in page.lines for w in line.words])
     page.tables = [
         _table(page, rows, number, table) for number, table in enumerate(found_tables, start=1)
     ]
-    boxes = checkbox_fields(page, tokens, page.selections, height)
+    boxes = checkbox_fields(page, tokens, page.selections, printed)
     # "Smoker: [x] No [ ] Yes" is two checkbox fields (as Textract reads it), not also a
     # text field whose value is the options' labels.
     options = {ref for box in boxes for ref in box.key.words}
@@ -87,14 +93,19 @@ def _lone_labels(rows: list[Row], fields: list[FoundField]) -> set[int]:
 
 
 def _field(page: Page, found: FoundField) -> Field:
-    key = [t.ref for t in found.key]
-    value = [t.ref for t in found.value]
+    key = _refs(found.key)
+    value = _refs(found.value)
     return Field(
         id="",
         key=_part(page, " ".join(t.text for t in found.key), key),
         value=_part(page, " ".join(t.text for t in found.value), value),
         confidence=confidence_of(page, key + value),
     )
+
+
+def _refs(tokens: Iterable[Token]) -> list[WordRef]:
+    """The words of some tokens, each once (a word read as label and value is two)."""
+    return list(dict.fromkeys(t.ref for t in tokens))
 
 
 def _part(page: Page, text: str, refs: list[WordRef]) -> FieldPart:
@@ -109,7 +120,7 @@ def _numbered(page: Page, number: int, field: Field) -> Field:
 def _table(page: Page, rows: list[Row], number: int, found: FoundTable) -> Table:
     cells: list[Cell] = []
     for cell in found.cells:
-        refs = [ref for chunk in cell.chunks for ref in chunk.refs]
+        refs = _refs(t for chunk in cell.chunks for t in chunk.tokens)
         cells.append(
             Cell(
                 row=cell.row,

@@ -12,7 +12,7 @@ import numpy as np
 
 from meddoc.model import Geometry, Selection, SelectionStatus, Word
 
-SMALLEST = 0.6  # x word height in pixels: the smallest side of a checkbox
+SMALLEST = 0.5  # x word height in pixels: the smallest side of a checkbox
 LARGEST = 2.5  # ... and the largest
 SQUARENESS = 2.0  # the longer side over the shorter at most
 SIDE_INK = 0.8  # share of each side that must be inked

@@ -13,7 +13,8 @@ from meddoc.local.structure.words import Chunk, Row, Token, chunks
 BELOW_GAP = 1.2  # x word height: how far below its label a value may start
 KEY_WORDS = 6  # a label longer than this is a sentence, not a label
 MOST_ROWS = 6  # a value runs on over at most this many rows
-WRAPPED = 0.85  # a value runs on to the next row only when it reached this far right
+FAR = 4.0  # x word height: a gap this wide sets a row's words in separate columns
+WRAPPED = 0.85  # a value runs on to the next row when it reached this far right (or goes on)
 
 
 @dataclass(slots=True)
@@ -41,12 +42,23 @@ def find_fields(rows: list[Row], height: float, skip: set[int]) -> list[FoundFie
         for key, value in row_fields:
             field = FoundField(key, value, {index})
             last = value[-1] if value else key[-1]
-            wrapped = not value or last.right >= WRAPPED * margin
+            wrapped = not value or last.right >= WRAPPED * margin or _goes_on(rows, index)
             if last is row.tokens[-1] and wrapped:
                 _extend_below(field, rows, index, height, skip | used)
             used |= field.rows
             found.append(field)
     return found
+
+
+def _goes_on(rows: list[Row], index: int) -> bool:
+    """The row below carries on the sentence a value began: it starts with a small
+    letter ("Sig: 1 tablet by mouth" over "every 6 hours as needed"), or the value ends
+    with a comma or semicolon; a value wrapped short of the margin (a narrow column, a
+    hand that writes large) is still one value."""
+    if index + 1 >= len(rows):
+        return False
+    first = rows[index + 1].tokens[0].text
+    return first[:1].islower() or rows[index].tokens[-1].text.endswith((",", ";"))
 
 
 def _row_fields(parts: list[Chunk]) -> list[tuple[list[Token], list[Token]]]:
@@ -55,7 +67,7 @@ def _row_fields(parts: list[Chunk]) -> list[tuple[list[Token], list[Token]]]:
     pairs: list[tuple[list[Token], list[Token]]] = []
     for chunk in parts:
         tokens = list(chunk.tokens)
-        keys = [i for i, t in enumerate(tokens) if is_key(t)]
+        keys = _heading_keys([i for i, t in enumerate(tokens) if is_key(t)], len(tokens))
         if not keys:
             if pairs:
                 pairs[-1][1].extend(tokens)
@@ -67,6 +79,17 @@ def _row_fields(parts: list[Chunk]) -> list[tuple[list[Token], list[Token]]]:
             keys = [i - cut for i in keys]
         pairs.extend(_chunk_fields(tokens, keys))
     return [(key, value) for key, value in pairs if len(key) <= KEY_WORDS]
+
+
+def _heading_keys(keys: list[int], count: int) -> list[int]:
+    """A label directly followed by another label and its value heads them ("Exam: Lungs:
+    wheezing." is the exam's finding): the second is part of the first one's value."""
+    kept: list[int] = []
+    for key in keys:
+        if kept and key == kept[-1] + 1 and key + 1 < count:
+            continue
+        kept.append(key)
+    return kept
 
 
 def _chunk_fields(tokens: list[Token], keys: list[int]) -> list[tuple[list[Token], list[Token]]]:
@@ -122,6 +145,8 @@ def _extend_below(
             return
         if is_section_heading(" ".join(t.text for t in row.tokens)):
             return
+        if len(chunks(list(row.tokens), height, FAR)) > 1:
+            return  # a row set in columns: the value is no longer alone under its label
         field.value.extend(row.tokens)
         field.rows.add(below)
         bottom = row.bottom

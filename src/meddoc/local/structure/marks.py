@@ -62,14 +62,18 @@ def _label(
 
 
 def _run(tokens: list[Token], start: float, height: float, others: list[Edges]) -> list[Token]:
+    """The words after a box up to a wide gap or another box (one the OCR read partly
+    into the word before it still counts: its middle lies past that word's middle)."""
     run: list[Token] = []
-    edge = start
+    edge = after = start
     for token in tokens:
         limit = REACH if not run else LABEL_GAP
-        if token.left - edge > limit * height or any(edge <= o[0] <= token.left for o in others):
+        if token.left - edge > limit * height or any(
+            after <= (o[0] + o[2]) / 2 <= token.left for o in others
+        ):
             break
         run.append(token)
-        edge = token.right
+        edge, after = token.right, (token.left + token.right) / 2
     return run
 
 
@@ -77,11 +81,13 @@ def _run_back(
     tokens: list[Token], start: float, height: float, others: list[Edges]
 ) -> list[Token]:
     run: list[Token] = []
-    edge = start
+    edge = before = start
     for token in tokens:
         limit = REACH if not run else LABEL_GAP
-        if edge - token.right > limit * height or any(token.right <= o[2] <= edge for o in others):
+        if edge - token.right > limit * height or any(
+            token.right <= (o[0] + o[2]) / 2 <= before for o in others
+        ):
             break
         run.append(token)
-        edge = token.left
+        edge, before = token.left, (token.left + token.right) / 2
     return run

@@ -4,12 +4,16 @@ value."""
 
 from __future__ import annotations
 
+import re
 import statistics
 from dataclasses import dataclass
 
-from meddoc.model import Geometry, Page, WordRef
+from meddoc.model import Geometry, Page, TextType, WordRef
 
 CHUNK_GAP = 1.0  # x the line's word height: a gap this wide separates cells
+# A label the OCR read together with its value ("DOB:04/11/1952", "Alcohol:None"): letters
+# before the colon, and no "//" after it (a web address)
+_GLUED = re.compile(r"^([^\W\d_]{2,}\.?:)(?!//)(\S+)$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,22 +71,52 @@ def page_tokens(page: Page) -> list[list[Token]]:
     lines: list[list[Token]] = []
     for line_index, line in enumerate(page.lines):
         tokens = [
-            Token(
-                WordRef(line_index, word_index),
-                word.text,
-                word.geometry.box.left,
-                word.geometry.box.top * aspect,
-                word.geometry.box.right,
-                word.geometry.box.bottom * aspect,
-            )
+            part
             for word_index, word in enumerate(line.words)
+            for part in unglued(
+                Token(
+                    WordRef(line_index, word_index),
+                    word.text,
+                    word.geometry.box.left,
+                    word.geometry.box.top * aspect,
+                    word.geometry.box.right,
+                    word.geometry.box.bottom * aspect,
+                )
+            )
         ]
         lines.append(sorted(tokens, key=lambda t: t.left))
     return lines
 
 
+def unglued(token: Token) -> tuple[Token, ...]:
+    """A word the OCR read as label and value at once ("DOB:04/11/1952") as two tokens,
+    each with its share of the word's width; both keep the word's reference."""
+    match = _GLUED.match(token.text)
+    if match is None:
+        return (token,)
+    label, value = match.groups()
+    cut = token.left + (token.right - token.left) * len(label) / len(token.text)
+    return (
+        Token(token.ref, label, token.left, token.top, cut, token.bottom),
+        Token(token.ref, value, cut, token.top, token.right, token.bottom),
+    )
+
+
 def word_height(lines: list[list[Token]]) -> float:
     heights = [t.height for line in lines for t in line]
+    return statistics.median(heights) if heights else 0.0
+
+
+def print_height(page: Page) -> float:
+    """The median height of the words on the page's printed lines (0 where none is):
+    the size of the form's own print, which handwritten values overgrow."""
+    aspect = (page.height / page.width) if page.width and page.height else 1.0
+    heights = [
+        word.geometry.box.height * aspect
+        for line in page.lines
+        if line.words and all(w.text_type is TextType.PRINTED for w in line.words)
+        for word in line.words
+    ]
     return statistics.median(heights) if heights else 0.0
 
 
