@@ -1,12 +1,13 @@
-"""Vital signs read as observations only with values a patient may have: a misread sign
-("FR 500", a handwritten medication line) is no observation, in a vitals field or in
-free text."""
+"""Noise of handwriting OCR kept out of the record: a misread vital sign ("FR 500") is no
+observation, a value stops at the next label even run into its value, and a smoking
+answer in odd case or accents is still coded."""
 
 from __future__ import annotations
 
 from meddoc.model import Category
+from meddoc.structure.clinical import clinical_statements
 from meddoc.structure.statements import StatementKind
-from tests.structure.paperwork import Mention
+from tests.structure.paperwork import Mention, Paperwork, Sheet
 from tests.structure.test_clinical import of_kind, statements
 
 
@@ -51,3 +52,27 @@ def test_given_vitals_with_misread_values_then_only_the_plausible_signs() -> Non
 
     vitals = [s.code for s in of_kind(found, StatementKind.VITAL_SIGN)]
     assert vitals == ["85354-9", "8310-5"]
+
+
+def test_given_a_label_run_into_its_value_then_the_address_above_stops_before_it() -> None:
+    # Handwriting OCR read "Fecha:12/04/2025"; the form field ran it into the address.
+    lines = [
+        "RECETA MÉDICA",
+        "Paciente: Rosalinda Ejemplar",
+        "Domicilio:",
+        "Calle Imaginaria 8791, Pueblo Muestra, FL 00656",
+        "Fecha:12/04/2025",
+        "Diagnóstico: crisis asmática",
+    ]
+    paperwork = Paperwork([Sheet(lines, title=0, continued=(3, 4))], [])
+
+    patient = clinical_statements(paperwork.document(structured=True)).patient
+
+    assert patient.address == "Calle Imaginaria 8791, Pueblo Muestra, FL 00656"
+
+
+def test_given_a_smoking_answer_in_odd_case_or_accents_then_coded_with_its_own_words() -> None:
+    for written in ("nunCa", "NÚNCA", "Never"):
+        (habit,) = statements(f"Consumo de tabaco: {written}")
+
+        assert (habit.code, habit.answer, habit.detail) == ("72166-2", "266919005", written)
