@@ -4,9 +4,10 @@ matching, normalisation, lab row pairing and the clinical statement counts."""
 from __future__ import annotations
 
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
-from meddoc.bench.generated import score
+from meddoc.bench.generated import SAMPLES, Only, generate, score
 from meddoc.bench.generated_metrics import (
     Counts,
     LabObservation,
@@ -281,3 +282,18 @@ def test_pooled_counts_add_up_and_give_the_figures() -> None:
     assert figures["field_f1"] == 2 * 2 / (8 + 4)
     assert figures["lab_row_pairing"] == 0.0
     assert Counts().figures()["field_f1"] is None
+
+
+def test_given_a_focus_on_kinds_and_looks_then_only_those_of_the_plan_are_drawn(
+    tmp_path: Path,
+) -> None:
+    """Seed 11's plan of 4: intake photo, prescription scan, intake skewed, lab report
+    scan; the one kept is numbered as in the whole plan."""
+    focus = Only(frozenset({"intake", "lab_report"}), frozenset({"skewed"}))
+
+    kept = generate(tmp_path, 4, 11, SAMPLES, focus)
+
+    (name,) = kept
+    assert name.startswith("03-intake-")
+    assert "-skewed." in name
+    assert [p.name for p in (tmp_path / "documents").iterdir()] == [name]

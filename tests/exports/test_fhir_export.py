@@ -171,7 +171,7 @@ def test_given_a_review_status_then_document_and_observation_statuses_follow(
     assert {o["status"] for o in resources(bundle, "Observation")} == {observation_status}
 
 
-def test_given_test_values_then_numbers_become_quantities_and_the_rest_strings() -> None:
+def test_given_test_values_then_numbers_become_quantities_and_blood_pressure_its_parts() -> None:
     observations = by_text(export_fhir([reviewed_item()]), "Observation")
 
     assert observations["Hemoglobin A1c"]["valueQuantity"] == {
@@ -180,8 +180,16 @@ def test_given_test_values_then_numbers_become_quantities_and_the_rest_strings()
         "system": "http://unitsofmeasure.org",
         "code": "%",
     }
-    assert observations["Blood pressure"]["valueString"] == "130/85"
-    assert "valueQuantity" not in observations["Blood pressure"]
+    # A vital sign named in free text is read as the sign: coded, in its two parts.
+    pressure = observations["Blood pressure panel with all children optional"]
+    assert [
+        (c["code"]["coding"][0]["code"], c["valueQuantity"]["value"])
+        for c in pressure["component"]
+    ] == [
+        ("8480-6", 130),
+        ("8462-4", 85),
+    ]
+    assert "valueString" not in pressure
 
 
 def test_given_a_document_reference_then_it_describes_the_upload() -> None:

@@ -5,8 +5,9 @@ footer between the columns taking none either."""
 from __future__ import annotations
 
 from meddoc.layout import layout_text
-from meddoc.model import Document, Geometry, Line, Page, Point
+from meddoc.model import Cell, Document, Geometry, Line, Page, Point, Table, WordRef
 from meddoc.structure import document_structure
+from meddoc.structure.clinical import clinical_statements
 from meddoc.structure.lab_layout import rows_by_position
 from tests.structure.paperwork import line_of
 
@@ -74,4 +75,37 @@ def test_given_a_tilted_photo_then_values_go_to_their_own_rows_not_the_one_below
         ("Glucose", "91", "mg/dL", "70-99"),
         ("Hemoglobin A1c", "4.0", "%", "4.0-5.6"),
         ("Creatinine", "1.37", "mg/dL", "0.60-1.20"),
+    ]
+
+
+def test_given_a_table_row_holding_two_tests_then_the_lines_give_each_its_own_values() -> None:
+    # The table ran two rows of a tilted photo together; the OCR's lines kept them apart.
+    lines = [
+        line_of("LABORATORY REPORT", 0.10),
+        line_of("Test Result Units Reference Flag", 0.20),
+        line_of("Hemoglobin 13.2 g/dL 12.0-16.0", 0.23),
+        line_of("Platelets 387 K/uL 150-400 H", 0.26),
+    ]
+    page = Page(1, lines)
+    table = Table("p1.t1", Geometry.from_box(0.05, 0.2, 0.9, 0.1), 0.9, 2, 4)
+    header = line_of("Test Result Units Reference", 0.20).words
+    words = [lines[2].words, lines[3].words]
+    for column in range(4):
+        table.cells.append(Cell(1, column + 1, header[column].text, [WordRef(1, column)]))
+        table.cells.append(
+            Cell(
+                2,
+                column + 1,
+                " ".join(w[column].text for w in words),
+                [WordRef(2, column), WordRef(3, column)],
+            )
+        )
+    page.tables.append(table)
+    document = Document("x" * 64, [page], layout_text([page]))
+
+    found = clinical_statements(document).statements
+
+    assert [(s.text, s.value.value if s.value else None) for s in found] == [
+        ("Hemoglobin", 13.2),
+        ("Platelets", 387),
     ]

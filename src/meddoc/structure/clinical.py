@@ -18,12 +18,13 @@ from meddoc.structure.history import (
     medications,
     prescriptions,
 )
-from meddoc.structure.observations import lab_results, vital_signs
+from meddoc.structure.observations import lab_results
 from meddoc.structure.parties import issuer, patient_details
 from meddoc.structure.quantities import number, ucum
 from meddoc.structure.reading import Placed, Reader
 from meddoc.structure.social import social_history
 from meddoc.structure.statements import ClinicalStatements, Statement, StatementKind
+from meddoc.structure.vitals import vital_kind, vital_sign, vital_signs
 from meddoc.structure.vocabulary import label_of
 
 Builder = Callable[[Reader, Section, set[int]], list[Statement]]
@@ -243,6 +244,16 @@ def _test(entity: MedicalEntity, statement: Statement) -> Statement | None:
         return None
     units = [a.text.strip() for a in entity.attributes if a.type == "TEST_UNIT" and a.text.strip()]
     unit = units[0] if units else ""
+    sign = vital_kind(entity.text)
+    if sign:
+        # A vital sign named in free text ("FR 500" in a misread line): coded as the
+        # sign, and only with a value a patient may have.
+        vital = vital_sign(
+            sign, values[0].text.strip(), unit, statement.begin, statement.end, statement.section
+        )
+        if vital is not None:
+            vital.key, vital.entity_ids = statement.key, statement.entity_ids
+        return vital
     statement.kind = StatementKind.TEST_RESULT
     statement.value = number(values[0].text, unit)
     statement.value_text = "" if statement.value else values[0].text.strip()

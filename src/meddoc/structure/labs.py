@@ -54,6 +54,8 @@ def table_rows(page: Page, table: Table) -> list[LabRow]:
         value, unit = texts["value"], texts.get("unit", "")
         if not unit and " " in value:  # "115 mg/dL" in one cell
             value, unit = value.split(" ", 1)
+        if not one_test(value, unit):
+            continue  # rows merged on a tilted page: the lines are read instead
         spans = [s for c in table.row(number_) if (s := word_span(page, c.words)) is not None]
         begin = min((b for b, _ in spans), default=-1)
         end = max((e for _, e in spans), default=-1)
@@ -71,6 +73,15 @@ def table_rows(page: Page, table: Table) -> list[LabRow]:
             )
         )
     return rows
+
+
+def one_test(value: str, unit: str) -> bool:
+    """Whether a table row's cells read as one test's: one value and at most one unit
+    ("291 3.0" / "K/uL g/dL" is several rows the table ran together; a range may be
+    written twice, for men and women)."""
+    values = [w for w in _tokens(value) if number(w) is not None]
+    units = [w for w in unit.split() if is_unit(w)]
+    return len(values) <= 1 and len(units) <= 1
 
 
 def _column_roles(header: list[str]) -> dict[str, int]:

@@ -1,19 +1,15 @@
-"""Observations read from structure: lab results (one per row) and vital signs (blood
-pressure in its two parts)."""
+"""Lab results read from structure: one per row of a lab table, else per row the lines'
+places on the page make, else per results line."""
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass
-
 from meddoc.model import Category, CodeSystem
-from meddoc.model_structure import Section, SectionKind
+from meddoc.model_structure import SectionKind
 from meddoc.structure.lab_layout import rows_by_position
 from meddoc.structure.labs import LabRow, analyte, line_row, table_rows
 from meddoc.structure.quantities import flag, interpretation, number, reference_range
 from meddoc.structure.reading import Reader
-from meddoc.structure.statements import Component, Statement, StatementKind
-from meddoc.structure.vocabulary import plain
+from meddoc.structure.statements import Statement, StatementKind
 
 
 def lab_results(reader: Reader, claimed: set[int]) -> list[Statement]:
@@ -85,98 +81,3 @@ def _lab_statement(reader: Reader, row: LabRow, claimed: set[int]) -> Statement:
         range_text=row.range,
         interpretation=interpretation(flag(row.flag), value, low, high),
     )
-
-
-# --- vital signs ----------------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class _Vital:
-    code: str
-    display: str
-    unit: str  # UCUM, when the page gives none
-
-
-_VITALS = {
-    "bp": _Vital("85354-9", "Blood pressure panel with all children optional", "mm[Hg]"),
-    "hr": _Vital("8867-4", "Heart rate", "/min"),
-    "temp": _Vital("8310-5", "Body temperature", "Cel"),
-    "spo2": _Vital("59408-5", "Oxygen saturation in Arterial blood by Pulse oximetry", "%"),
-    "rr": _Vital("9279-1", "Respiratory rate", "/min"),
-    "weight": _Vital("29463-7", "Body weight", "kg"),
-    "height": _Vital("8302-2", "Body height", "cm"),
-    "bmi": _Vital("39156-5", "Body mass index (BMI) [Ratio]", "kg/m2"),
-}
-_SYSTOLIC = ("8480-6", "Systolic blood pressure")
-_DIASTOLIC = ("8462-4", "Diastolic blood pressure")
-_VITAL_WORDS = {
-    "bp": r"bp|blood pressure|ta|t/a|tension arterial|presion arterial",
-    "hr": r"hr|heart rate|pulse|fc|frecuencia cardiaca|pulso",
-    "temp": r"temp|temperature|temperatura",
-    "spo2": r"spo2|sao2|sato2|o2 sat|oxygen saturation|saturacion(?: de oxigeno)?",
-    "rr": r"rr|resp rate|respiratory rate|fr|frecuencia respiratoria",
-    "weight": r"weight|wt|peso",
-    "height": r"height|ht|talla|estatura",
-    "bmi": r"bmi|imc",
-}
-_VITAL = re.compile(
-    r"\b(?P<label>"
-    + "|".join(f"(?P<{k}>{v})" for k, v in _VITAL_WORDS.items())
-    + r")\b\s*:?\s*(?P<value>\d{1,3}(?:[.,]\d+)?(?:\s*/\s*\d{1,3})?)\s*"
-    r"(?P<unit>mm ?hg|bpm|lpm|rpm|/min|°\s?[cf]|[cf]\b|%|kg/m2|kg|lbs?|cm|in\b)?"
-)
-
-
-def vital_signs(reader: Reader, section: Section, claimed: set[int]) -> list[Statement]:
-    """Every "BP 154/69 mmHg", "HR 78 bpm", "Temp 37.0 °C" of a vital-signs section or
-    field."""
-    statements = []
-    text = reader.text[section.begin : section.end]
-    for match in _VITAL.finditer(plain(text)):
-        kind = next(k for k in _VITALS if match.group(k))
-        begin = section.begin + match.start()
-        end = section.begin + match.end()
-        written = text[match.start("value") : match.end("value")]
-        unit = text[match.start("unit") : match.end("unit")] if match.group("unit") else ""
-        statement = _vital(kind, written, unit.strip(), begin, end, section)
-        if statement is not None:
-            inside = reader.inside(begin, end)
-            claimed.update(p.entity.id for p in inside)
-            statement.entity_ids = [p.entity.id for p in inside]
-            statements.append(statement)
-    return statements
-
-
-def _vital(
-    kind: str, written: str, unit: str, begin: int, end: int, section: Section
-) -> Statement | None:
-    vital = _VITALS[kind]
-    statement = Statement(
-        kind=StatementKind.VITAL_SIGN,
-        key=f"vital/{kind}/{begin}",
-        text=vital.display,
-        begin=begin,
-        end=end,
-        section=section.kind,
-        code=vital.code,
-        code_display=vital.display,
-    )
-    if kind == "bp":
-        if "/" not in written:
-            return None
-        systolic, diastolic = (p.strip() for p in written.split("/", 1))
-        for (code, display), part in ((_SYSTOLIC, systolic), (_DIASTOLIC, diastolic)):
-            quantity = number(part, unit or "mmHg")
-            if quantity is not None:
-                quantity.ucum = quantity.ucum or vital.unit
-                statement.components.append(Component(code, display, quantity))
-        return statement
-    quantity = number(written, unit)
-    if quantity is None or "/" in written:
-        return None
-    if not quantity.ucum:
-        fahrenheit = kind == "temp" and quantity.value > 50
-        quantity.ucum = "[degF]" if fahrenheit else vital.unit
-        quantity.unit = quantity.unit or quantity.ucum
-    statement.value = quantity
-    return statement

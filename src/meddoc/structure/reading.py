@@ -135,7 +135,8 @@ def _field_values(document: Document) -> dict[int, Piece]:
             if key is None:
                 continue
             written = document.text[value[0] : value[1]] if value else ""
-            if field.value.text.strip() != written.strip() and _not_masked(written):
+            # The words joined with spaces are no correction of the lines they span.
+            if field.value.text.split() != written.split() and _not_masked(written):
                 values[key[0]] = Piece(value[0] if value else key[1], field.value.text.strip())
     return values
 

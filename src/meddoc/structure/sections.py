@@ -154,6 +154,7 @@ def _continued(lines: list[TextLine], number: int, end: int, kind: SectionKind) 
             or following.block != line.block
             or following.layout in _PAGE_FURNITURE
             or starts_with_label(following.text)
+            or _known_label(following.text)
             or _heading(0, following) is not None
             or _is_title(following)
             or not (empty or kind in _PROSE or _runs_on(last, following.text))
@@ -161,6 +162,13 @@ def _continued(lines: list[TextLine], number: int, end: int, kind: SectionKind) 
             break
         end, last, empty = following.end, following.text, False
     return end
+
+
+def _known_label(text: str) -> bool:
+    """A known label before a colon, even run into its value ("Fecha:12/04/2025", as
+    handwriting OCR reads it): a value never runs on over the next field."""
+    before, colon, _ = text.partition(":")
+    return bool(colon) and label_of(before.strip()) is not None
 
 
 def _runs_on(before: str, after: str) -> bool:

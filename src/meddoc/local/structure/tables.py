@@ -11,6 +11,7 @@ import statistics
 from dataclasses import dataclass, field
 
 from meddoc.local.structure.fields import is_key
+from meddoc.local.structure.levelling import levelled_rows
 from meddoc.local.structure.words import Chunk, Row, chunks
 
 ROW_GAP = 2.5  # x word height: a wider vertical gap ends the table
@@ -44,11 +45,60 @@ def find_tables(rows: list[Row], height: float, taken: set[int] | None = None) -
     """Tables among the rows not `taken` (by ruled tables)."""
     parts = [_with_currency(chunks(list(row.tokens), height)) for row in rows]
     tables: list[FoundTable] = []
-    for run in _runs(rows, parts, height, taken or set()):
-        table = _table(run, [parts[i] for i in run])
+    taken = taken or set()
+    for run in _runs(rows, parts, height, taken):
+        around = _with_neighbours(run, rows, parts, height, taken)
+        table = _levelled_table(rows, around, height) or _table(run, [parts[i] for i in run])
         if table is not None:
             tables.append(table)
     return tables
+
+
+def _levelled_table(rows: list[Row], run: list[int], height: float) -> FoundTable | None:
+    """The table of a run of rows read along the page's slope (a photo), or None when
+    the page's rows fit as well (see levelled_rows)."""
+    levelled = levelled_rows([rows[i] for i in run], height)
+    if levelled is None:
+        return None
+    cut = [_with_currency(chunks(list(row.tokens), height)) for row in levelled]
+    while cut and len(cut[-1]) < 2:
+        cut.pop()
+    while cut and len(cut[0]) < 2:
+        cut.pop(0)
+    lines = {t.ref.line for row in cut for chunk in row for t in chunk.tokens}
+    used = [i for i in run if lines & set(rows[i].lines)]
+    return _table(used, cut) if cut else None
+
+
+def _with_neighbours(
+    run: list[int], rows: list[Row], parts: list[list[Chunk]], height: float, taken: set[int]
+) -> list[int]:
+    """The run with the lone rows right before and after it: on a tilted page a table's
+    last test name may stand alone on the page's row below its values."""
+    around = list(run)
+    before, after = run[0] - 1, run[-1] + 1
+    if before >= 0 and _lone_beside(
+        rows, parts, before, taken, rows[before], rows[run[0]], height
+    ):
+        around.insert(0, before)
+    if after < len(rows) and _lone_beside(
+        rows, parts, after, taken, rows[run[-1]], rows[after], height
+    ):
+        around.append(after)
+    return around
+
+
+def _lone_beside(
+    rows: list[Row],
+    parts: list[list[Chunk]],
+    index: int,
+    taken: set[int],
+    upper: Row,
+    lower: Row,
+    height: float,
+) -> bool:
+    close = lower.top - upper.bottom <= ROW_GAP * height
+    return index not in taken and close and _kind(rows[index], parts[index]) == "lone"
 
 
 def _runs(
