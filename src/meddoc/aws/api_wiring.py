@@ -14,7 +14,9 @@ from botocore.config import Config
 
 from meddoc.api.app import create_app
 from meddoc.api.auth import GatewayAuthorizer
+from meddoc.api.gateways import Reprocessor
 from meddoc.api.service import ReviewService
+from meddoc.aws.admission import SqsAdmissionQueue
 from meddoc.aws.clients import SDK_CONFIG, client, resource
 from meddoc.aws.dynamodb_review import DynamoReviewStore
 from meddoc.aws.dynamodb_store import DynamoDocumentStore
@@ -23,6 +25,7 @@ from meddoc.aws.dynamodb_unit_of_work import DynamoReviewUnitOfWork
 from meddoc.aws.review_adapters import S3Uploads, StepFunctionsReprocessor
 from meddoc.aws.s3_blobs import S3BlobStore
 from meddoc.aws.settings import ApiSettings
+from meddoc.model import Status
 from meddoc.pipeline.job import ResultsLayout
 from meddoc.pipeline.runner import utc_now
 
@@ -44,18 +47,25 @@ def review_service(settings: ApiSettings) -> ReviewService:
     store = DynamoDocumentStore(settings.aws.table_name, dynamodb)
     s3 = presigning_s3(settings.region)
     uploads = S3Uploads(settings.upload_bucket, s3, settings.aws.limits, settings.url_seconds)
+    # Reprocessing goes through admission, as uploads do: the document waits QUEUED.
+    reprocessor: Reprocessor = (
+        SqsAdmissionQueue(settings.admission_queue_url, client("sqs"))
+        if settings.admission_queue_url
+        else StepFunctionsReprocessor(settings.state_machine_arn, client("stepfunctions"))
+    )
     return ReviewService(
         store=store,
         reviews=DynamoReviewStore(settings.aws.table_name, dynamodb),
         blobs=S3BlobStore(),
         layout=ResultsLayout(settings.aws.results_bucket),
         uploads=uploads,
-        reprocessor=StepFunctionsReprocessor(settings.state_machine_arn, client("stepfunctions")),
+        reprocessor=reprocessor,
         originals=uploads,
         now=utc_now,
         unit_of_work=lambda: DynamoReviewUnitOfWork(settings.aws.table_name, dynamodb),
         mode="aws",
         tombstones=DynamoTombstones(settings.aws.table_name, dynamodb),
+        requeued=Status.QUEUED if settings.admission_queue_url else Status.RECEIVED,
     )
 
 
