@@ -69,10 +69,13 @@ def workflow_input(body: Mapping[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in body.items() if k != "request_id"}
 
 
-def deferral_seconds(receive_count: int, base: int, cap: int) -> int:
-    """How long a message that found every slot taken stays out of sight: growing with
-    each time it was turned away (fewer empty receives in a long wait), at most `cap`."""
-    return int(min(cap, base * max(1, receive_count)))
+def deferral_seconds(base: int, cap: int, draw: float) -> int:
+    """How long a message that found every slot taken stays out of sight: `base` to
+    twice `base` (`draw` in [0, 1) spreads them, so that waiting messages come round
+    steadily and a freed slot is taken within seconds), at most `cap`. Not growing with
+    the receive count: that would leave slots idle while long-waiting messages sleep
+    (the simulation showed it); the queue's maxReceiveCount bounds the receives instead."""
+    return max(1, int(min(cap, base * (1.0 + draw))))
 
 
 class Outcome(enum.StrEnum):

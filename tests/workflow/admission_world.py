@@ -76,6 +76,11 @@ class World:
         self.gate = DynamoGate(ADMISSION, boto3.client("dynamodb", region_name=REGION))
         self.pumped = Pumped()
 
+    @property
+    def limit(self) -> int:
+        """The in-flight limit the starter derived (or was given)."""
+        return starter_module.starter_runtime().settings.limit
+
     def upload(self, key: str, data: bytes) -> dict[str, Any]:
         """Store the file, and queue its Object Created event (what UploadRule does)."""
         put = self.s3.put_object(Bucket=UPLOADS, Key=key, Body=data)
@@ -136,7 +141,7 @@ class World:
             if loops % sample_running_every == 0:
                 self.pumped.peak_running = max(self.pumped.peak_running, self.running())
             if not handled:
-                if in_flight == 0 and self.waiting() == 0:
+                if in_flight == 0 and self.waiting() == 0 and self.running() == 0:
                     IN_FLIGHT.wait_idle()
                     return self.pumped
                 time.sleep(0.05)

@@ -130,7 +130,7 @@ class AdmissionSettings:
     state_machine_arn: str
     limit: int
     defer_seconds: int = 30  # a turned-away message is out of sight this long per refusal
-    defer_max_seconds: int = 600
+    defer_max_seconds: int = 60
     reap_after_seconds: int = 900  # a slot this old whose execution is not running goes
 
     @classmethod
@@ -170,6 +170,6 @@ class AdmissionSettings:
             state_machine_arn=required("STATE_MACHINE_ARN"),
             limit=limit,
             defer_seconds=int(number("DEFER_SECONDS", 30)),
-            defer_max_seconds=int(number("DEFER_MAX_SECONDS", 600)),
+            defer_max_seconds=int(number("DEFER_MAX_SECONDS", 60)),
             reap_after_seconds=int(number("REAP_AFTER_SECONDS", 900)),
         )

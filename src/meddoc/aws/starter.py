@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import random
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -82,7 +83,9 @@ def admit_from_queue(
     admissions = admit_batch(messages, runtime.gate, runtime.starter, settings.limit, now)
     for message in admissions.waiting:
         seconds = deferral_seconds(
-            message.receive_count, settings.defer_seconds, settings.defer_max_seconds
+            settings.defer_seconds,
+            settings.defer_max_seconds,
+            random.random(),  # noqa: S311
         )
         runtime.queue.defer(receipts[message.id], seconds)
     return BatchAnswer(admissions, receipts, unreadable)
