@@ -97,7 +97,7 @@ export function selectionLabel(status) {
   return SELECTION_LABELS[status] || "";
 }
 
-export const STATUSES = ["RECEIVED", "PROCESSING", "DONE", "FAILED"];
+export const STATUSES = ["QUEUED", "RECEIVED", "PROCESSING", "DONE", "FAILED"];
 export const REVIEW_STATUSES = ["UNREVIEWED", "APPROVED", "FLAGGED"];
 export const CODE_SYSTEMS = ["ICD-10-CM", "RxNorm", "SNOMED CT"];
 

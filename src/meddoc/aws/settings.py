@@ -32,7 +32,7 @@ class AwsSettings:
     medical: MedicalOptions = field(default_factory=MedicalOptions)
     pii: bool = True
     limits: Limits = field(default_factory=Limits)
-    stuck_after_minutes: int = 180  # longer than the pipeline's 2-hour execution timeout
+    stuck_after_minutes: int = 540  # longer than the pipeline's 8-hour execution timeout
     textract_features: tuple[str, ...] = TEXTRACT_FEATURES  # () = DetectDocumentText
 
     @classmethod
@@ -66,7 +66,7 @@ class AwsSettings:
             ),
             pii=flag("PII_ENABLED", True),
             limits=Limits(max_polls=int(polls)) if polls.strip() else Limits(),
-            stuck_after_minutes=int(environ.get("STUCK_AFTER_MINUTES", "") or 180),
+            stuck_after_minutes=int(environ.get("STUCK_AFTER_MINUTES", "") or 540),
             textract_features=textract_features(
                 environ.get("TEXTRACT_FEATURES", "") or ",".join(TEXTRACT_FEATURES)
             ),
