@@ -10,13 +10,14 @@ DATA ?= ../shared/data
 # sam build needs the Lambda runtime's Python (3.12) on PATH; pyenv provides it here.
 SAM_PYENV ?= 3.11.7:3.12.1
 
-.PHONY: help venv run test lint format bench build coldstart deploy checkov clean
+.PHONY: help venv run test lint format bench bench-aws build coldstart deploy checkov clean
 
 help:
 	@echo "make run    - process the sample documents offline, then serve the review site"
 	@echo "make test   - lint and run every test"
 	@echo "make lint   - ruff, mypy, cfn-lint"
 	@echo "make bench  - accuracy and speed figures (needs $(DATA))"
+	@echo "make bench-aws - admission control: 1,000 uploads in moto, 10,000 simulated"
 	@echo "make build  - sam build;  make deploy - sam deploy"
 	@echo "make coldstart - layer sizes and handler import times (x86 stand-in)"
 	@echo "make checkov - checkov on the SAM-transformed template (installs it into .venv-checkov)"
@@ -102,3 +103,9 @@ checkov: $(SAM) $(CHECKOV)
 
 clean:
 	rm -rf .aws-sam .pytest_cache .mypy_cache .ruff_cache
+
+# Admission control at scale: moto (real ASL, real handlers, quota-enforcing fake AI
+# services, compressed waits) and a 10,000-upload simulation read from the ASL and template.
+bench-aws: venv
+	mkdir -p bench-results
+	$(BIN)/python -m meddoc.bench.aws_load --json bench-results/aws_load.json

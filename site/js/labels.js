@@ -139,7 +139,7 @@ export function sectionLabel(kind) {
   return SECTIONS[kind] || typeLabel(kind);
 }
 
-export const STATUSES = ["RECEIVED", "PROCESSING", "DONE", "FAILED"];
+export const STATUSES = ["QUEUED", "RECEIVED", "PROCESSING", "DONE", "FAILED"];
 export const REVIEW_STATUSES = ["UNREVIEWED", "APPROVED", "FLAGGED"];
 export const CODE_SYSTEMS = ["ICD-10-CM", "RxNorm", "SNOMED CT"];
 

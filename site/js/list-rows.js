@@ -5,7 +5,7 @@ import { h } from "./dom.js";
 import { filtersToHash } from "./list-filters.js";
 import { documentTypeLabel, formatDate, reviewLabel, STATUSES } from "./labels.js";
 
-export const PENDING = new Set(["RECEIVED", "PROCESSING"]);
+export const PENDING = new Set(["QUEUED", "RECEIVED", "PROCESSING"]);
 
 export function statusChip(record) {
   return h("span", { class: ["chip", `chip-${record.status.toLowerCase()}`] }, record.status);

@@ -34,6 +34,7 @@ class TextType(enum.StrEnum):
 
 
 class Status(enum.StrEnum):
+    QUEUED = "QUEUED"  # waiting for admission (AWS: in the queue, under the in-flight limit)
     RECEIVED = "RECEIVED"
     PROCESSING = "PROCESSING"
     DONE = "DONE"

@@ -16,6 +16,7 @@ UPLOADS = "meddoc-uploads"
 RESULTS = "meddoc-results"
 TABLE = "meddoc-documents"
 IDEMPOTENCY = "meddoc-idempotency"
+ADMISSION = "meddoc-admission"
 
 
 class _CfnLoader(yaml.SafeLoader):
@@ -65,6 +66,7 @@ def create_stack_resources() -> None:
     s3.put_bucket_versioning(Bucket=UPLOADS, VersioningConfiguration=versioning)
     create_table("DocumentsTable", TABLE)
     create_table("IdempotencyTable", IDEMPOTENCY)
+    create_table("AdmissionTable", ADMISSION)
 
 
 def lambda_environment() -> dict[str, str]:

@@ -201,18 +201,20 @@ def test_in_the_cheap_mode_the_text_steps_may_call_only_text_detection() -> None
     )
 
 
-def test_the_backfill_may_start_only_the_pipeline_and_its_own_distributed_map() -> None:
-    started = [
-        s["Resource"]
-        for s in role_statements("BackfillStateMachineRole")
-        if "states:StartExecution" in as_list(s["Action"])
-    ]
-    assert {"Ref": "PipelineStateMachine"} in started
+def test_the_backfill_may_queue_documents_and_start_only_its_own_distributed_map() -> None:
+    statements = role_statements("BackfillStateMachineRole")
+
+    def granted(action: str) -> list[Any]:
+        return [s["Resource"] for s in statements if action in as_list(s["Action"])]
+
+    started, queued = granted("states:StartExecution"), granted("sqs:SendMessage")
     own = (
         "arn:${AWS::Partition}:states:${AWS::Region}:${AWS::AccountId}"
         ":stateMachine:${AWS::StackName}-backfill"
     )
-    assert started == [{"Ref": "PipelineStateMachine"}, {"Fn::Sub": own}]
+    # The pipeline is started by the starter only, under the in-flight limit.
+    assert started == [{"Fn::Sub": own}]
+    assert queued == [{"Fn::GetAtt": ["AdmissionQueue", "Arn"]}]
     assert template()["Resources"]["BackfillStateMachine"]["Properties"]["Name"] == {
         "Sub": "${AWS::StackName}-backfill"
     }

@@ -135,14 +135,13 @@ def test_the_real_workflow_routes_an_image_and_a_pdf() -> None:
     assert single.states == (
         "Validate",
         "Route",
-        "SinglePageOrMany",
         "DetectText",
         "AnalyzeLanguage",
         "Analyze",
         "AnalyzeText",
         "AnalyzeMedical",
         "Store",
-        "Done",
+        "ReleaseDone",
     )
     assert single.functions == (
         "ValidateFunction",

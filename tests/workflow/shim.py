@@ -27,11 +27,12 @@ from moto.stepfunctions.parser.asl.component.state.exec.state_task.service impor
 )
 from moto.stepfunctions.parser.asl.utils.boto_client import boto_client_for
 
-from tests.aws.cloud import REGION, template
+from tests.aws.cloud import ADMISSION, REGION, template
 
 ROOT = Path(__file__).resolve().parents[2]
 ACCOUNT = "123456789012"
 Handler = Callable[[dict[str, Any], Any], Any]
+TEST_NAMES = {"AdmissionTable": ADMISSION}
 
 
 def function_arn(logical_id: str) -> str:
@@ -39,10 +40,14 @@ def function_arn(logical_id: str) -> str:
 
 
 def substitutions() -> dict[str, str]:
-    """The state machine's DefinitionSubstitutions, each resolved to a test ARN."""
+    """The state machine's DefinitionSubstitutions, each resolved to a test ARN (or, for
+    a table, the test table's name)."""
     props = template()["Resources"]["PipelineStateMachine"]["Properties"]
     resolved = {}
     for name, value in props["DefinitionSubstitutions"].items():
+        if "Ref" in value:
+            resolved[name] = TEST_NAMES[value["Ref"]]
+            continue
         logical_id = value["GetAtt"].split(".")[0]
         resolved[name] = function_arn(logical_id)
     return resolved

@@ -92,6 +92,7 @@ class ReviewService:
     pages: PageRenderer | None = None  # None: rendered here
     runtime_health: Callable[[], RuntimeHealth] | None = None  # workers, disk (local)
     tombstones: Tombstones | None = None
+    requeued: Status = Status.RECEIVED  # QUEUED where reprocessing waits for admission (AWS)
 
     # --- who may ------------------------------------------------------------------------
 
@@ -287,11 +288,9 @@ class ReviewService:
 
     def reprocess(self, document_id: str, actor: Actor) -> Accepted:
         record = self._record(document_id)
-        if record.status in (Status.RECEIVED, Status.PROCESSING) or not self._requeue(
-            record, actor
-        ):
+        if record.status in records.UNDER_WAY or not self._requeue(record, actor):
             raise Conflict("the document is being processed already")
-        return Accepted(document_id, "RECEIVED", "queued for processing again")
+        return Accepted(document_id, self.requeued.value, "queued for processing again")
 
     def reprocess_matching(
         self, actor: Actor, status: Status | None, every: bool = False
@@ -307,7 +306,7 @@ class ReviewService:
         while True:
             page = self.reviews.search(DocumentQuery(status=status, limit=100, cursor=cursor))
             for record in page.records:
-                if record.status in (Status.RECEIVED, Status.PROCESSING):
+                if record.status in records.UNDER_WAY:
                     skipped += 1
                     continue
                 if self._requeue(record, actor):
@@ -340,7 +339,7 @@ class ReviewService:
         pipeline as the owner of that record. Of two requests that saw the record in the
         same state (a double click, two reviewers), only one restarts it: False for the
         other."""
-        restart = records.restart(self.now(), seen=record)
+        restart = records.restart(self.now(), seen=record, status=self.requeued)
         self.store.update(record.id, restart)
         if not restart.won:
             return False

@@ -15,7 +15,9 @@ from botocore.config import Config
 from meddoc.api.app import create_app
 from meddoc.api.auth import GatewayAuthorizer
 from meddoc.api.export_jobs import ExportJobs, write_export
+from meddoc.api.gateways import Reprocessor
 from meddoc.api.service import ReviewService
+from meddoc.aws.admission import SqsAdmissionQueue
 from meddoc.aws.clients import SDK_CONFIG, client, resource
 from meddoc.aws.dynamodb_review import DynamoReviewStore
 from meddoc.aws.dynamodb_store import DynamoDocumentStore
@@ -25,6 +27,7 @@ from meddoc.aws.export_adapters import LambdaExportRunner, PresignedDownloads
 from meddoc.aws.review_adapters import S3Uploads, StepFunctionsReprocessor
 from meddoc.aws.s3_blobs import S3BlobStore
 from meddoc.aws.settings import ApiSettings
+from meddoc.model import Status
 from meddoc.pipeline.job import ResultsLayout
 from meddoc.pipeline.runner import utc_now
 from meddoc.stored_page_images import StoredPages
@@ -47,6 +50,12 @@ def review_service(settings: ApiSettings) -> ReviewService:
     store = DynamoDocumentStore(settings.aws.table_name, dynamodb)
     s3 = presigning_s3(settings.region)
     uploads = S3Uploads(settings.upload_bucket, s3, settings.aws.limits, settings.url_seconds)
+    # Reprocessing goes through admission, as uploads do: the document waits QUEUED.
+    reprocessor: Reprocessor = (
+        SqsAdmissionQueue(settings.admission_queue_url, client("sqs"))
+        if settings.admission_queue_url
+        else StepFunctionsReprocessor(settings.state_machine_arn, client("stepfunctions"))
+    )
     return ReviewService(
         store=store,
         reviews=DynamoReviewStore(settings.aws.table_name, dynamodb),
@@ -55,12 +64,13 @@ def review_service(settings: ApiSettings) -> ReviewService:
         # Page images read only the page shown from S3 (ranged GETs), not the original.
         pages=StoredPages(S3BlobStore(), settings.aws.limits),
         uploads=uploads,
-        reprocessor=StepFunctionsReprocessor(settings.state_machine_arn, client("stepfunctions")),
+        reprocessor=reprocessor,
         originals=uploads,
         now=utc_now,
         unit_of_work=lambda: DynamoReviewUnitOfWork(settings.aws.table_name, dynamodb),
         mode="aws",
         tombstones=DynamoTombstones(settings.aws.table_name, dynamodb),
+        requeued=Status.QUEUED if settings.admission_queue_url else Status.RECEIVED,
     )
 
 

@@ -15,6 +15,7 @@ import boto3
 
 from meddoc.api.roles import admin
 from meddoc.api.service import ReviewService
+from meddoc.aws.admission import DynamoGate, SqsAdmissionQueue
 from meddoc.aws.api_wiring import review_service
 from meddoc.aws.dynamodb_counters import recount
 from meddoc.aws.settings import ApiSettings
@@ -47,9 +48,24 @@ def service_for(outputs: dict[str, str], region: str) -> ReviewService:
         "RESULTS_BUCKET": outputs["ResultsBucketName"],
         "UPLOAD_BUCKET": outputs["UploadBucketName"],
         "STATE_MACHINE_ARN": outputs["PipelineStateMachineArn"],
+        # Reprocessing joins the admission queue, as the API's does.
+        "ADMISSION_QUEUE_URL": outputs.get("AdmissionQueueUrl", ""),
         "AWS_REGION": region,
     }
     return review_service(ApiSettings.from_environ(environ))
+
+
+def admission_status(
+    outputs: dict[str, str], sqs: Any = None, dynamodb: Any = None
+) -> dict[str, int]:
+    """Uploads waiting in the admission queue (they have no record yet; reprocessed
+    documents wait as QUEUED records) and the workflows holding a slot now."""
+    if "AdmissionQueueUrl" not in outputs or "AdmissionTableName" not in outputs:
+        return {}  # a stack from before admission control
+    return {
+        "waiting_in_queue": SqsAdmissionQueue(outputs["AdmissionQueueUrl"], sqs).waiting(),
+        "in_flight": DynamoGate(outputs["AdmissionTableName"], dynamodb).in_flight(),
+    }
 
 
 def start_backfill(
@@ -79,7 +95,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m meddoc.aws.operations", description=__doc__)
     parser.add_argument("--stack", default="meddoc")
     commands = parser.add_subparsers(dest="command", required=True)
-    commands.add_parser("status", help="documents by status, and the one waiting longest")
+    commands.add_parser(
+        "status",
+        help="documents by status (QUEUED: waiting for admission), the one waiting longest, "
+        "uploads in the admission queue and workflows in flight",
+    )
     commands.add_parser(
         "recount", help="set the status counters from a full count (once, after an upgrade)"
     )
@@ -131,6 +151,7 @@ def _run(args: argparse.Namespace) -> int:
                     "oldest_unsettled": status.oldest_unsettled.id
                     if status.oldest_unsettled
                     else None,
+                    "admission": admission_status(outputs),
                 },
                 indent=1,
             )
@@ -142,7 +163,7 @@ def _run(args: argparse.Namespace) -> int:
             result = service.reprocess_matching(
                 actor, Status(args.status) if args.status else None, args.all
             )
-            print(f"queued {result.queued}, left alone {result.skipped} (under way)")
+            print(f"queued {result.queued}, left alone {result.skipped} (under way or queued)")
     elif args.command == "delete":
         deleted = service.delete(args.document_id, actor)
         print(f"deleted document {deleted.document_id} ({deleted.objects} objects)")

@@ -6,12 +6,19 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from meddoc.admission import Quotas, in_flight_limit
 from meddoc.aws.comprehend_medical import MedicalOptions
 from meddoc.errors import ConfigurationError
 from meddoc.limits import Limits
 from meddoc.textract_features import TEXTRACT_FEATURES, textract_features
 
-__all__ = ["ApiKeySettings", "ApiSettings", "AwsSettings", "textract_features"]
+__all__ = [
+    "AdmissionSettings",
+    "ApiKeySettings",
+    "ApiSettings",
+    "AwsSettings",
+    "textract_features",
+]
 
 _TRUE = {"true", "1", "yes", "on"}
 _FALSE = {"false", "0", "no", "off", ""}
@@ -25,7 +32,7 @@ class AwsSettings:
     medical: MedicalOptions = field(default_factory=MedicalOptions)
     pii: bool = True
     limits: Limits = field(default_factory=Limits)
-    stuck_after_minutes: int = 180  # longer than the pipeline's 2-hour execution timeout
+    stuck_after_minutes: int = 540  # longer than the pipeline's 8-hour execution timeout
     textract_features: tuple[str, ...] = TEXTRACT_FEATURES  # () = DetectDocumentText
 
     @classmethod
@@ -59,7 +66,7 @@ class AwsSettings:
             ),
             pii=flag("PII_ENABLED", True),
             limits=Limits(max_polls=int(polls)) if polls.strip() else Limits(),
-            stuck_after_minutes=int(environ.get("STUCK_AFTER_MINUTES", "") or 180),
+            stuck_after_minutes=int(environ.get("STUCK_AFTER_MINUTES", "") or 540),
             textract_features=textract_features(
                 environ.get("TEXTRACT_FEATURES", "") or ",".join(TEXTRACT_FEATURES)
             ),
@@ -78,6 +85,7 @@ class ApiSettings:
     site_origin: str = ""
     url_seconds: int = 300  # presigned upload, page-image and export URLs live this long
     export_function: str = ""  # runs export jobs; none: every export answered at once
+    admission_queue_url: str = ""  # reprocessing joins this queue ("" starts it directly)
 
     @classmethod
     def from_environ(cls, environ: Mapping[str, str]) -> ApiSettings:
@@ -95,6 +103,7 @@ class ApiSettings:
             region=region,
             site_origin=environ.get("SITE_ORIGIN", "").strip().rstrip("/"),
             export_function=environ.get("EXPORT_FUNCTION", "").strip(),
+            admission_queue_url=environ.get("ADMISSION_QUEUE_URL", "").strip(),
         )
 
 
@@ -111,3 +120,58 @@ class ApiKeySettings:
         if not secret:
             raise ConfigurationError("the environment variable API_KEY_SECRET_ARN is required")
         return cls(secret_arn=secret)
+
+
+@dataclass(frozen=True, slots=True)
+class AdmissionSettings:
+    """The starter's configuration: where documents wait, the slots, the workflow, and
+    the quotas the in-flight limit is derived from (template parameters)."""
+
+    table_name: str
+    queue_url: str
+    state_machine_arn: str
+    limit: int
+    defer_seconds: int = 30  # a turned-away message is out of sight this long per refusal
+    defer_max_seconds: int = 60
+    reap_after_seconds: int = 900  # a slot this old whose execution is not running goes
+
+    @classmethod
+    def from_environ(cls, environ: Mapping[str, str]) -> AdmissionSettings:
+        def required(name: str) -> str:
+            value = environ.get(name, "").strip()
+            if not value:
+                raise ConfigurationError(f"the environment variable {name} is required")
+            return value
+
+        def number(name: str, default: float) -> float:
+            value = environ.get(name, "").strip()
+            try:
+                return float(value) if value else default
+            except ValueError as exc:
+                raise ConfigurationError(f"{name} must be a number, not {value!r}") from exc
+
+        defaults = Quotas()
+        quotas = Quotas(
+            detect_document_text=number("DETECT_DOCUMENT_TEXT_TPS", defaults.detect_document_text),
+            analyze_document=number("ANALYZE_DOCUMENT_TPS", defaults.analyze_document),
+            start_jobs=number("TEXTRACT_START_TPS", defaults.start_jobs),
+            get_jobs=number("TEXTRACT_GET_TPS", defaults.get_jobs),
+            comprehend_medical=number("COMPREHEND_MEDICAL_TPS", defaults.comprehend_medical),
+            snomed_ct=number("SNOMEDCT_TPS", defaults.snomed_ct),
+        )
+        aws = AwsSettings.from_environ({"RESULTS_BUCKET": "-", "TABLE_NAME": "-", **environ})
+        limit = in_flight_limit(
+            quotas,
+            analyze=bool(aws.textract_features),
+            snomed=aws.medical.snomedct,
+            override=int(number("MAX_IN_FLIGHT", 0)),
+        )
+        return cls(
+            table_name=required("ADMISSION_TABLE"),
+            queue_url=required("ADMISSION_QUEUE_URL"),
+            state_machine_arn=required("STATE_MACHINE_ARN"),
+            limit=limit,
+            defer_seconds=int(number("DEFER_SECONDS", 30)),
+            defer_max_seconds=int(number("DEFER_MAX_SECONDS", 60)),
+            reap_after_seconds=int(number("REAP_AFTER_SECONDS", 900)),
+        )

@@ -1,5 +1,6 @@
-"""How a document record moves: RECEIVED -> PROCESSING -> DONE | FAILED. Each move is a
-change function for DocumentStore.update, so both stores apply the same rules."""
+"""How a document record moves: [QUEUED ->] RECEIVED -> PROCESSING -> DONE | FAILED (a
+reprocessed document waits QUEUED for admission on AWS). Each move is a change function
+for DocumentStore.update, so both stores apply the same rules."""
 
 from __future__ import annotations
 
@@ -33,9 +34,12 @@ class Restart:
     that status and attempt: of two events that both saw the same FAILED record, one
     restarts it (`won`) and the other finds it already restarted."""
 
-    def __init__(self, now: datetime, seen: DocumentRecord | None = None) -> None:
+    def __init__(
+        self, now: datetime, seen: DocumentRecord | None = None, status: Status = Status.RECEIVED
+    ) -> None:
         self.now = now
         self.seen = seen
+        self.status = status
         self.won = False
 
     def __call__(self, record: DocumentRecord) -> bool:
@@ -44,15 +48,34 @@ class Restart:
             record.status == self.seen.status and record.attempts == self.seen.attempts
         )
         if self.won:
-            record.status = Status.RECEIVED
+            record.status = self.status
             record.failure = None
             record.attempts += 1
             record.updated_at = self.now
         return self.won
 
 
-def restart(now: datetime, seen: DocumentRecord | None = None) -> Restart:
-    return Restart(now, seen)
+def restart(
+    now: datetime, seen: DocumentRecord | None = None, status: Status = Status.RECEIVED
+) -> Restart:
+    """`status` QUEUED when the new attempt waits for admission before it runs."""
+    return Restart(now, seen, status)
+
+
+UNDER_WAY = (Status.QUEUED, Status.RECEIVED, Status.PROCESSING)
+
+
+def admit(now: datetime) -> RecordChange:
+    """QUEUED -> RECEIVED: the workflow that owns the record has started."""
+
+    def change(record: DocumentRecord) -> bool:
+        if record.status != Status.QUEUED:
+            return False
+        record.status = Status.RECEIVED
+        record.updated_at = now
+        return True
+
+    return change
 
 
 def start(now: datetime) -> RecordChange:

@@ -67,8 +67,10 @@ def validate(
 
 def _existing(job: Job, store: DocumentStore, now: datetime) -> Job:
     existing = store.update(job.document_id, records.add_source(job.source, now))
-    if job.resume and existing.status == Status.RECEIVED:
-        # This job owns the record it (or the upload that queued it) created.
+    if job.resume and existing.status in (Status.RECEIVED, Status.QUEUED):
+        # This job owns the record it (or the upload that queued it) created, or the
+        # record a reprocess request left QUEUED for it.
+        existing = store.update(job.document_id, records.admit(now))
         job.action = PROCESS
         job.attempt = existing.attempts
         return job
