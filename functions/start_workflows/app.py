@@ -6,7 +6,7 @@ from typing import Any
 
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from meddoc.aws.instrumentation import count, instrumented, logger
+from meddoc.aws.instrumentation import Metric, count, instrumented, logger
 from meddoc.aws.starter import admit_from_queue, reap_slots, starter_runtime
 from meddoc.pipeline.runner import utc_now
 
@@ -17,7 +17,7 @@ def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     if "Records" not in event:  # the schedule
         released = reap_slots(aws, utc_now)
         logger.info("slots reaped", extra={"released": len(released)})
-        count("SlotsReaped", len(released))
+        count(Metric.SLOTS_REAPED, len(released))
         return {"released": released}
     answer = admit_from_queue(event, aws, utc_now)
     admissions = answer.admissions
@@ -29,7 +29,7 @@ def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
             "waiting": len(admissions.waiting),
         },
     )
-    count("WorkflowsStarted", len(admissions.started))
-    count("DuplicatesSkipped", len(admissions.duplicates))
-    count("DocumentsWaiting", len(admissions.waiting))
+    count(Metric.WORKFLOWS_STARTED, len(admissions.started))
+    count(Metric.DUPLICATES_SKIPPED, len(admissions.duplicates))
+    count(Metric.DOCUMENTS_WAITING, len(admissions.waiting))
     return answer.response()

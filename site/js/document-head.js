@@ -5,7 +5,7 @@
 import { arrow, h } from "./dom.js";
 import { EXPORT_FORMATS } from "./downloads.js";
 import { formatScore } from "./labels.js";
-import { reviewChip, statusChip, typeChip } from "./list-rows.js";
+import { PENDING, reviewChip, statusChip, typeChip } from "./list-rows.js";
 
 function facts(record) {
   const summary = record.summary;
@@ -30,7 +30,7 @@ function facts(record) {
 export function documentHead(view, neighbours, on, may) {
   const record = view.record;
   const done = record.status === "DONE";
-  const pending = record.status === "RECEIVED" || record.status === "PROCESSING";
+  const pending = PENDING.has(record.status);
   const review = record.review?.status || "UNREVIEWED";
   const button = (label, handler, props = {}) =>
     h("button", { type: "button", class: "btn", onclick: handler, ...props }, label);

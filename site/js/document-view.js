@@ -9,6 +9,7 @@ import { documentDetails } from "./document-details.js";
 import { fill, h } from "./dom.js";
 import { EntityTable } from "./entity-table.js";
 import { categoryClass, categoryLabel } from "./labels.js";
+import { PENDING } from "./list-rows.js";
 import { announce, notifyError } from "./notices.js";
 import {
   analysedText,
@@ -175,9 +176,9 @@ export class DocumentView {
     if (this.pending(record)) this.timer = window.setTimeout(() => this.load(), POLL_MS);
   }
 
-  /** Still to be (re)processed (reprocessing sets the record RECEIVED at once). */
+  /** Still to be (re)processed (reprocessing sets the record QUEUED at once). */
   pending(record) {
-    if (record.status === "RECEIVED" || record.status === "PROCESSING") return true;
+    if (PENDING.has(record.status)) return true;
     this.queuedAt = null;
     return false;
   }
@@ -271,7 +272,7 @@ export class DocumentView {
       h(
         "h2",
         { id: "status-title" },
-        record.status === "RECEIVED" ? "Waiting to be processed" : "Being processed",
+        record.status === "PROCESSING" ? "Being processed" : "Waiting to be processed",
       ),
       h("p", { class: "muted" }, "This page updates by itself when processing is finished."),
     );

@@ -144,6 +144,7 @@ export class UploadPanel {
       const parts = this.entries.get(record.id);
       if (!parts) continue;
       const text = {
+        QUEUED: "Waiting its turn",
         RECEIVED: "Waiting to be processed",
         PROCESSING: "Processing…",
         DONE: "Done",

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 from unittest import mock
 
+from moto.dynamodb.responses import DynamoHandler
 from moto.stepfunctions.parser.asl.component.state.exec.state_task import lambda_eval_utils
 from moto.stepfunctions.parser.asl.component.state.exec.state_task.service import (
     state_task_service_sfn,
@@ -122,6 +123,28 @@ class _InFlight:
 IN_FLIGHT = _InFlight()
 
 
+_DYNAMODB = threading.RLock()
+
+
+@contextmanager
+def serial_dynamodb() -> Iterator[None]:
+    """moto's DynamoDB is not thread-safe: TransactWriteItems deep-copies a table while
+    another execution's thread writes to it ("dictionary changed size during
+    iteration"). DynamoDB itself serialises each item's writes; here every call waits
+    for the one before."""
+    original = DynamoHandler.call_action
+
+    def call_action(self: DynamoHandler) -> Any:
+        with _DYNAMODB:
+            return original(self)
+
+    DynamoHandler.call_action = call_action  # type: ignore[method-assign]
+    try:
+        yield
+    finally:
+        DynamoHandler.call_action = original  # type: ignore[method-assign]
+
+
 @contextmanager
 def handlers_in_process(handlers: dict[str, Handler]) -> Iterator[list[str]]:
     """While active, Lambda tasks run in-process; yields the list of invoked functions."""
@@ -144,6 +167,7 @@ def handlers_in_process(handlers: dict[str, Handler]) -> Iterator[list[str]]:
         mock.patch.object(
             state_task_service_sfn.StateTaskServiceSfn, "_eval_service_task", _start_execution
         ),
+        serial_dynamodb(),
     ):
         yield invoked
 

@@ -36,3 +36,7 @@ class Metric(StrEnum):
     API_5XX = "Api5xx"
     API_KEY_ACCEPTED = "ApiKeyAccepted"
     API_KEY_REFUSED = "ApiKeyRefused"
+    WORKFLOWS_STARTED = "WorkflowsStarted"  # admission: uploads let into the pipeline
+    DUPLICATES_SKIPPED = "DuplicatesSkipped"  # admission: an event delivered again
+    DOCUMENTS_WAITING = "DocumentsWaiting"  # admission: turned away for now (no free slot)
+    SLOTS_REAPED = "SlotsReaped"  # admission: slots of executions that ended unreleased
