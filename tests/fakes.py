@@ -8,9 +8,11 @@ import copy
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 from meddoc.errors import DocumentNotFound, ServiceThrottled
+from meddoc.local.files import FileBlobStore
 from meddoc.model import (
     Category,
     CodeSystem,
@@ -248,3 +250,20 @@ class FakeMedicalAnalyzer:
             )
         coding = [Coding(CodeSystem.ICD10CM, CodingState.LINKED)]
         return MedicalAnalysis(entities=entities, coding=coding, engines=[Engine("fake-cm", "1")])
+
+
+class RangedOnly(FileBlobStore):
+    """Files on disk that may be read by ranges only (counted), never whole: as if the
+    file could not fit in memory."""
+
+    def __init__(self, root: Path) -> None:
+        super().__init__(root)
+        self.ranged_bytes = 0
+
+    def read(self, ref: ObjectRef) -> bytes:
+        raise MemoryError("read whole")
+
+    def read_range(self, ref: ObjectRef, start: int, length: int) -> bytes:
+        data = super().read_range(ref, start, length)
+        self.ranged_bytes += len(data)
+        return data

@@ -17,25 +17,10 @@ from meddoc.model import BoundingBox, ObjectRef
 from meddoc.page_images import render_page
 from meddoc.stored_page_images import StoredPages
 from tests.documents import pdf_bytes, png_bytes
+from tests.fakes import RangedOnly
 
 MB = 1 << 20
 SOURCE = ObjectRef("uploads", "original")
-
-
-class RangedOnly(FileBlobStore):
-    """Files on disk that may be read by ranges only (counted), never whole."""
-
-    def __init__(self, root: Path) -> None:
-        super().__init__(root)
-        self.ranged_bytes = 0
-
-    def read(self, ref: ObjectRef) -> bytes:
-        raise MemoryError("read whole")
-
-    def read_range(self, ref: ObjectRef, start: int, length: int) -> bytes:
-        data = super().read_range(ref, start, length)
-        self.ranged_bytes += len(data)
-        return data
 
 
 def stored(tmp_path: Path, data: bytes | None = None) -> Path:

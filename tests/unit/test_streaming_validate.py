@@ -21,28 +21,11 @@ from meddoc.pipeline.failure import StepError, record_failure
 from meddoc.pipeline.job import PROCESS, Job
 from meddoc.pipeline.validate import validate
 from tests.documents import png_bytes
-from tests.fakes import FakeBlobStore, FakeDocumentStore
+from tests.fakes import FakeBlobStore, FakeDocumentStore, RangedOnly
 
 UPLOADS = "uploads"
 NOW = datetime(2026, 12, 8, 2, 0, tzinfo=UTC)
 MB = 1 << 20
-
-
-class CountingBlobs(FileBlobStore):
-    """Files on disk; whole reads are refused (as if the file could not fit in memory)
-    and ranged reads are counted."""
-
-    def __init__(self, root: Path) -> None:
-        super().__init__(root)
-        self.ranged_bytes = 0
-
-    def read(self, ref: ObjectRef) -> bytes:
-        raise MemoryError("read whole")
-
-    def read_range(self, ref: ObjectRef, start: int, length: int) -> bytes:
-        data = super().read_range(ref, start, length)
-        self.ranged_bytes += len(data)
-        return data
 
 
 def peak_of(work: object) -> tuple[object, int]:
@@ -69,7 +52,7 @@ def test_given_a_60_mb_pdf_when_validated_then_its_pages_are_counted_within_a_fe
 ) -> None:
     (tmp_path / UPLOADS).mkdir()
     size = write_sparse_pdf(tmp_path / UPLOADS / "scan.pdf", pages=60, image_bytes=MB)
-    blobs, store = CountingBlobs(tmp_path), FakeDocumentStore()
+    blobs, store = RangedOnly(tmp_path), FakeDocumentStore()
     job, peak = peak_of(lambda: validate_stored(blobs, store, "scan.pdf"))
     assert isinstance(job, Job)
     assert job.action == PROCESS
@@ -86,7 +69,7 @@ def test_given_a_large_multi_page_tiff_when_validated_then_only_its_page_directo
     frames[0].save(buffer, "TIFF", save_all=True, append_images=frames[1:])
     (tmp_path / UPLOADS).mkdir()
     (tmp_path / UPLOADS / "scan.tif").write_bytes(buffer.getvalue())
-    blobs, store = CountingBlobs(tmp_path), FakeDocumentStore()
+    blobs, store = RangedOnly(tmp_path), FakeDocumentStore()
     job = validate_stored(blobs, store, "scan.tif")
     assert job.action == PROCESS
     assert job.page_count == 4

@@ -47,16 +47,10 @@ class AwsSettings:
                 return False
             raise ConfigurationError(f"{name} must be true or false, not {value!r}")
 
-        def required(name: str) -> str:
-            value = environ.get(name, "").strip()
-            if not value:
-                raise ConfigurationError(f"the environment variable {name} is required")
-            return value
-
         polls = environ.get("MAX_TEXT_POLLS", "")
         return cls(
-            results_bucket=required("RESULTS_BUCKET"),
-            table_name=required("TABLE_NAME"),
+            results_bucket=_required(environ, "RESULTS_BUCKET"),
+            table_name=_required(environ, "TABLE_NAME"),
             idempotency_table=environ.get("IDEMPOTENCY_TABLE", ""),
             medical=MedicalOptions(
                 icd10cm=flag("ICD10CM_ENABLED", True),
@@ -89,17 +83,11 @@ class ApiSettings:
 
     @classmethod
     def from_environ(cls, environ: Mapping[str, str]) -> ApiSettings:
-        def required(name: str) -> str:
-            value = environ.get(name, "").strip()
-            if not value:
-                raise ConfigurationError(f"the environment variable {name} is required")
-            return value
-
-        region = environ.get("AWS_REGION", "").strip() or required("AWS_DEFAULT_REGION")
+        region = environ.get("AWS_REGION", "").strip() or _required(environ, "AWS_DEFAULT_REGION")
         return cls(
             aws=AwsSettings.from_environ(environ),
-            upload_bucket=required("UPLOAD_BUCKET"),
-            state_machine_arn=required("STATE_MACHINE_ARN"),
+            upload_bucket=_required(environ, "UPLOAD_BUCKET"),
+            state_machine_arn=_required(environ, "STATE_MACHINE_ARN"),
             region=region,
             site_origin=environ.get("SITE_ORIGIN", "").strip().rstrip("/"),
             export_function=environ.get("EXPORT_FUNCTION", "").strip(),
@@ -137,12 +125,6 @@ class AdmissionSettings:
 
     @classmethod
     def from_environ(cls, environ: Mapping[str, str]) -> AdmissionSettings:
-        def required(name: str) -> str:
-            value = environ.get(name, "").strip()
-            if not value:
-                raise ConfigurationError(f"the environment variable {name} is required")
-            return value
-
         def number(name: str, default: float) -> float:
             value = environ.get(name, "").strip()
             try:
@@ -167,11 +149,18 @@ class AdmissionSettings:
             override=int(number("MAX_IN_FLIGHT", 0)),
         )
         return cls(
-            table_name=required("ADMISSION_TABLE"),
-            queue_url=required("ADMISSION_QUEUE_URL"),
-            state_machine_arn=required("STATE_MACHINE_ARN"),
+            table_name=_required(environ, "ADMISSION_TABLE"),
+            queue_url=_required(environ, "ADMISSION_QUEUE_URL"),
+            state_machine_arn=_required(environ, "STATE_MACHINE_ARN"),
             limit=limit,
             defer_seconds=int(number("DEFER_SECONDS", 30)),
             defer_max_seconds=int(number("DEFER_MAX_SECONDS", 60)),
             reap_after_seconds=int(number("REAP_AFTER_SECONDS", 900)),
         )
+
+
+def _required(environ: Mapping[str, str], name: str) -> str:
+    value = environ.get(name, "").strip()
+    if not value:
+        raise ConfigurationError(f"the environment variable {name} is required")
+    return value
