@@ -41,7 +41,7 @@ class ExportJobs:
         """The job, recorded and handed to the worker; each document's audit trail
         records the export (with whether PHI goes out) as it is asked for."""
         ids = checked_ids(request)
-        phi = authorize_export(service, actor, request)
+        phi = authorize_export(service, actor, request, ids)
         job = ExportJob(uuid.uuid4().hex, "RUNNING", request.format, len(ids), self.now())
         spec = {
             "actor": actor.name,

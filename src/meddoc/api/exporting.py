@@ -57,12 +57,15 @@ def checked_ids(request: ExportRequest) -> list[str]:
     return ids
 
 
-def authorize_export(service: ReviewService, actor: Actor, request: ExportRequest) -> bool:
-    """Whether the export carries PHI; NotAllowed when the actor may not have it."""
+def authorize_export(
+    service: ReviewService, actor: Actor, request: ExportRequest, ids: list[str]
+) -> bool:
+    """Whether the export of `ids` (checked_ids) carries PHI; NotAllowed when the actor
+    may not have it."""
     phi = request.include_phi or request.include_patient
     if phi:
         what = f"{request.format} export including PHI"
-        service.authorize(actor, Permission.EXPORT_PHI, checked_ids(request), what)
+        service.authorize(actor, Permission.EXPORT_PHI, ids, what)
     return phi
 
 
@@ -94,7 +97,7 @@ def export_documents(
 ) -> Response[str]:
     """The export as the answer (recorded in each document's audit trail)."""
     ids = checked_ids(request)
-    phi = authorize_export(service, actor, request)
+    phi = authorize_export(service, actor, request, ids)
     exported = render_export(service, request)
     for document_id in ids:
         service.record_export(document_id, actor, request.format, phi)
